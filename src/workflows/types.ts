@@ -1,0 +1,106 @@
+/**
+ * The `createCustomImage` contract: plain JSON a person can type on the Temporal CLI. The Temporal CLI,
+ * the client library, the `cvm-image` command and other services depend on these names.
+ */
+
+export type ShutdownMode = 'auto' | 'always' | 'never';
+/** snapshot: the seed's best practice (data disks travel as snapshots); include: whole-machine image. */
+export type DataDiskMode = 'snapshot' | 'include' | 'exclude';
+export type FstabMode = 'fix' | 'check' | 'ignore';
+
+export interface ApprovalOptions {
+  required: boolean;
+  /** Duration string such as "1h" or "30m". */
+  timeout?: string;
+}
+
+export interface LaunchOptions {
+  count: number;
+  instanceType?: string;
+  zone?: string;
+  /** Keep the launched instances; otherwise they are terminated once verified. */
+  keep?: boolean;
+}
+
+export interface PipelineTimeouts {
+  /** Upper bound for CreateImage → NORMAL, e.g. "2h". */
+  image?: string;
+  snapshot?: string;
+  instance?: string;
+}
+
+export interface CreateCustomImageInput {
+  region: string;
+  instanceId: string;
+  imageName: string;
+  imageDescription?: string;
+  imageFamily?: string;
+  tags?: Record<string, string>;
+  shutdown?: ShutdownMode;
+  dataDisks?: DataDiskMode;
+  fstab?: FstabMode;
+  approval?: ApprovalOptions;
+  launch?: LaunchOptions;
+  timeouts?: PipelineTimeouts;
+  dryRun?: boolean;
+}
+
+export type StageName =
+  | 'validating'
+  | 'inspecting'
+  | 'checking-quota'
+  | 'preparing-fstab'
+  | 'awaiting-approval'
+  | 'stopping'
+  | 'creating-image'
+  | 'waiting-for-image'
+  | 'restoring-fstab'
+  | 'starting'
+  | 'snapshotting-data-disks'
+  | 'launching'
+  | 'verifying-launch'
+  | 'cleaning-up-launch'
+  | 'compensating'
+  | 'completed'
+  | 'failed'
+  | 'cancelled';
+
+export interface StageRecord {
+  name: StageName;
+  /** ISO-8601 timestamps. */
+  start: string;
+  end?: string;
+}
+
+export interface CreateCustomImageResult {
+  imageId?: string;
+  snapshotIds: string[];
+  launchedInstanceIds: string[];
+  shutdownPerformed: boolean;
+  stages: StageRecord[];
+  warnings: string[];
+  dryRun?: boolean;
+}
+
+export interface PipelineProgress {
+  stage: StageName;
+  percent?: number;
+  imageId?: string;
+  snapshotIds: string[];
+  launchedInstanceIds: string[];
+  /** What the run is waiting on right now, in words, e.g. "image img-123 to become NORMAL". */
+  waitingFor?: string;
+  startedAt: string;
+  updatedAt: string;
+}
+
+/** Names of the workflow's messages, shared with the client and the CLI. */
+export const WORKFLOW_TYPE = 'createCustomImage';
+export const PROGRESS_QUERY = 'progress';
+export const APPROVE_UPDATE = 'approveShutdown';
+export const REJECT_UPDATE = 'rejectShutdown';
+
+/** Recommended workflow id: one pipeline per instance at a time (start with conflict policy FAIL). */
+export function pipelineWorkflowId(region: string, instanceId: string): string {
+  return `cvm-image/${region}/${instanceId}`;
+}

@@ -1,0 +1,3 @@
+/** The bundle the integration tests run: the product's workflows plus test-only ones. */
+export * from '../../src/workflows';
+export * from './harness';
