@@ -14,6 +14,7 @@ module.exports = {
       testEnvironment: 'node',
       transform,
       globalSetup: '<rootDir>/test/helpers/global-setup.ts',
+      setupFiles: ['<rootDir>/test/helpers/quiet-runtime.ts'],
       globalTeardown: '<rootDir>/test/helpers/global-teardown.ts',
       testTimeout: 120000,
     },

