@@ -1,0 +1,35 @@
+import { testClient, testAddress, uniqueTaskQueue } from '../helpers/temporal';
+import { spawnTs } from '../helpers/processes';
+
+describe('npm run worker (src/worker.ts as a process)', () => {
+  it('exits with code 1 and names the address when the server is unreachable', async () => {
+    const worker = spawnTs('src/worker.ts', [], { TEMPORAL_ADDRESS: '127.0.0.1:1' });
+    expect(await worker.exited).toBe(1);
+    expect(worker.output()).toMatch(/cannot reach the Temporal server at 127\.0\.0\.1:1/);
+  });
+
+  it('polls its task queue from the environment and stops cleanly on SIGTERM', async () => {
+    const taskQueue = uniqueTaskQueue('worker-proc');
+    const worker = spawnTs('src/worker.ts', [], { TEMPORAL_ADDRESS: testAddress(), CVM_IMAGE_TASK_QUEUE: taskQueue });
+    const { connection } = await testClient();
+    try {
+      await worker.waitFor(new RegExp(`polling task queue ${taskQueue}`), 90_000);
+      let pollers = 0;
+      for (let i = 0; i < 50 && pollers === 0; i++) {
+        const res = await connection.workflowService.describeTaskQueue({
+          namespace: 'default',
+          taskQueue: { name: taskQueue },
+          taskQueueType: 1, // workflow task queue
+        });
+        pollers = res.pollers?.length ?? 0;
+        if (!pollers) await new Promise((r) => setTimeout(r, 200));
+      }
+      expect(pollers).toBeGreaterThan(0);
+      worker.child.kill('SIGTERM');
+      expect(await worker.exited).toBe(0);
+    } finally {
+      worker.child.kill('SIGKILL');
+      await connection.close();
+    }
+  });
+});
