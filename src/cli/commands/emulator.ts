@@ -1,0 +1,50 @@
+/**
+ * `cvm-image emulator`: the local Tencent Cloud, like `npm run emulator`. The only place in src/cli that
+ * loads src/emulator, and only when this command runs.
+ */
+import { Command, InvalidArgumentError, Option } from 'commander';
+import type { CliIO } from '../context';
+
+function parsePort(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError(`not a port: "${value}"`);
+  return n;
+}
+
+function parseSpeed(value: string): number {
+  const n = Number(value);
+  if (!(n > 0)) throw new InvalidArgumentError(`expected a number > 0, got "${value}"`);
+  return n;
+}
+
+export function emulatorCommand(io: CliIO): Command {
+  return new Command('emulator')
+    .description('run the local Tencent Cloud emulator (CVM, CBS, TAT) in the foreground')
+    .option('--port <port>', 'port to listen on (0 = a free one)', parsePort, 0)
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--speed <n>', 'divide every realistic duration by n (e.g. 60: image creation in seconds)', parseSpeed)
+    .option('--state-file <file>', 'keep state (and guest files) across restarts in this JSON file')
+    .addOption(new Option('--seed <name>', 'load demo instances in ap-guangzhou').choices(['demo']))
+    .action(async (flags) => {
+      const { startEmulator } = await import('../../emulator');
+      const emulator = await startEmulator({
+        port: flags.port,
+        host: flags.host,
+        speed: flags.speed,
+        stateFile: flags.stateFile,
+        seed: flags.seed,
+      });
+      io.out.write(`Tencent Cloud emulator listening on ${emulator.url}\n`);
+      io.out.write(`Point the worker at it: TENCENTCLOUD_ENDPOINT=${emulator.url}\n`);
+      await new Promise<void>((resolve) => {
+        const stop = () => {
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+          resolve();
+        };
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
+      });
+      await emulator.close();
+    });
+}

@@ -1,0 +1,147 @@
+/**
+ * Follows a pipeline until it ends: polls the `progress` query and draws a live bar (stage, overall
+ * percent, elapsed time, what it waits for) on a terminal, or one line per change elsewhere (CI logs).
+ */
+import { CancelledFailure } from '@temporalio/common';
+import { Presets, SingleBar } from 'cli-progress';
+import type { PipelineClient } from '../client/pipeline-client';
+import { overallPercent } from '../client/stages';
+import type { CreateCustomImageResult, PipelineProgress, StageName } from '../workflows/types';
+import { formatElapsed } from './format';
+
+export type WatchOutcome = { ok: true; result: CreateCustomImageResult } | { ok: false; error: unknown };
+
+export interface WatchOptions {
+  stream?: NodeJS.WriteStream;
+  intervalMs?: number;
+}
+
+interface View {
+  update(p: PipelineProgress): void;
+  finish(stage: StageName | 'detached'): void;
+}
+
+function stageLabel(p: PipelineProgress): string {
+  return p.percent !== undefined && p.stage !== 'completed' ? `${p.stage} ${Math.round(p.percent)}%` : p.stage;
+}
+
+function detail(p: PipelineProgress, workflowId: string): string {
+  if (p.stage === 'awaiting-approval') return `approval: cvm-image approve ${workflowId}`;
+  return p.waitingFor ?? '';
+}
+
+class BarView implements View {
+  private readonly bar: SingleBar;
+  private value = 0;
+  private last?: PipelineProgress;
+  constructor(
+    stream: NodeJS.WriteStream,
+    private readonly workflowId: string,
+    private readonly since: number,
+  ) {
+    this.bar = new SingleBar(
+      {
+        format: '{stage} |{bar}| {percentage}% | {elapsed} | {detail}',
+        barsize: 30,
+        hideCursor: true,
+        stream,
+        fps: 5,
+      },
+      Presets.shades_classic,
+    );
+    this.bar.start(100, 0, { stage: 'queued'.padEnd(24), elapsed: '0s', detail: 'waiting for a worker' });
+  }
+  private payload(p: PipelineProgress) {
+    const started = Date.parse(p.startedAt) || this.since;
+    return {
+      stage: stageLabel(p).padEnd(24),
+      elapsed: formatElapsed(Date.now() - started),
+      detail: detail(p, this.workflowId),
+    };
+  }
+  update(p: PipelineProgress): void {
+    this.last = p;
+    this.value = overallPercent(p, this.value);
+    this.bar.update(this.value, this.payload(p));
+  }
+  finish(stage: StageName | 'detached'): void {
+    const base = this.last ?? {
+      stage: 'validating',
+      snapshotIds: [],
+      launchedInstanceIds: [],
+      startedAt: '',
+      updatedAt: '',
+    };
+    if (stage === 'completed') this.value = 100;
+    const payload = this.payload({ ...base, stage: stage === 'detached' ? base.stage : stage, percent: undefined });
+    this.bar.update(this.value, { ...payload, detail: stage === 'detached' ? 'detached' : '' });
+    this.bar.stop();
+  }
+}
+
+/** For pipes and log files: a timestamped line whenever the stage or what it waits for changes. */
+class LineView implements View {
+  private lastLine = '';
+  private last?: PipelineProgress;
+  constructor(
+    private readonly stream: NodeJS.WriteStream,
+    private readonly workflowId: string,
+    private readonly since: number,
+  ) {}
+  update(p: PipelineProgress): void {
+    this.last = p;
+    const line = [stageLabel(p), detail(p, this.workflowId)].filter(Boolean).join(' — ');
+    if (line === this.lastLine) return;
+    this.lastLine = line;
+    const started = Date.parse(p.startedAt) || this.since;
+    this.stream.write(`[${formatElapsed(Date.now() - started)}] ${line}\n`);
+  }
+  finish(stage: StageName | 'detached'): void {
+    if (stage === 'detached' || stage === this.last?.stage) return;
+    this.stream.write(`[${formatElapsed(Date.now() - this.since)}] ${stage}\n`);
+  }
+}
+
+function endStage(outcome: WatchOutcome): StageName {
+  if (outcome.ok) return 'completed';
+  for (let e: unknown = outcome.error; e instanceof Error; e = e.cause) {
+    if (e instanceof CancelledFailure) return 'cancelled';
+  }
+  return 'failed';
+}
+
+/** Resolves when the pipeline ends (or `signal` aborts: then `undefined`, the pipeline keeps running). */
+export async function watchPipeline(
+  client: PipelineClient,
+  workflowId: string,
+  opts: WatchOptions & { signal?: AbortSignal } = {},
+): Promise<WatchOutcome | undefined> {
+  const stream = opts.stream ?? process.stdout;
+  const intervalMs = opts.intervalMs ?? 500;
+  const since = Date.now();
+  const view: View = stream.isTTY ? new BarView(stream, workflowId, since) : new LineView(stream, workflowId, since);
+  let outcome: WatchOutcome | undefined;
+  const ended = client.result(workflowId).then(
+    (result): WatchOutcome => (outcome = { ok: true, result }),
+    (error): WatchOutcome => (outcome = { ok: false, error }),
+  );
+  const aborted = new Promise<void>((resolve) => {
+    if (opts.signal?.aborted) resolve();
+    opts.signal?.addEventListener('abort', () => resolve(), { once: true });
+  });
+  let timer: NodeJS.Timeout | undefined;
+  while (!outcome && !opts.signal?.aborted) {
+    // A query can wait for a busy or absent worker; the end of the run or an abort must not wait for it.
+    const p = await Promise.race([client.progress(workflowId).catch(() => undefined), ended, aborted]);
+    if (p && 'stage' in p && !outcome) view.update(p);
+    if (outcome || opts.signal?.aborted) break;
+    await Promise.race([new Promise((r) => (timer = setTimeout(r, intervalMs))), ended, aborted]);
+    clearTimeout(timer);
+  }
+  if (!outcome) {
+    view.finish('detached');
+    return undefined;
+  }
+  view.finish(endStage(outcome));
+  return outcome;
+}

@@ -1,0 +1,7 @@
+/** Public client library: `import { createPipelineClient } from 'cvm-image-pipeline/client'`. */
+export * from './pipeline-client';
+export * from './list-query';
+export * from './metadata';
+export * from './stages';
+export * from '../workflows/types';
+export * from '../workflows/search-attributes';

@@ -1,0 +1,174 @@
+/**
+ * The typed way for services (and the `cvm-image` command) to start and follow image pipelines.
+ * Connects like the worker, through `@temporalio/envconfig` (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE,
+ * TEMPORAL_PROFILE, TLS, API key), unless a connection is handed in.
+ */
+import { Client, Connection, type ConnectionOptions, type WorkflowExecutionInfo } from '@temporalio/client';
+import { taskQueueFromEnv, temporalTargetFromEnv } from '../temporal/connection';
+import { CvmImageId, CvmInstanceId, CvmPipelineStage, CvmRegion } from '../workflows/search-attributes';
+import {
+  APPROVE_UPDATE,
+  PROGRESS_QUERY,
+  REJECT_UPDATE,
+  WORKFLOW_TYPE,
+  pipelineWorkflowId,
+  type CreateCustomImageInput,
+  type CreateCustomImageResult,
+  type PipelineProgress,
+} from '../workflows/types';
+import { pipelineListQuery, type PipelineFilter } from './list-query';
+import { pipelineDetails, pipelineSummary, startSearchAttributes } from './metadata';
+
+export interface PipelineClientOptions {
+  /** An open connection (the caller keeps ownership); otherwise one is made from the environment. */
+  connection?: Connection;
+  namespace?: string;
+  /** Defaults to CVM_IMAGE_TASK_QUEUE or `cvm-image`. */
+  taskQueue?: string;
+  /** Overrides the address from the environment/profile (host:port). */
+  address?: string;
+  /** How long to try to reach the server before giving up, e.g. "5s" (SDK default 10 s). */
+  connectTimeout?: string | number;
+}
+
+/** No Temporal server answered at the configured address. */
+export class TemporalUnreachableError extends Error {
+  constructor(
+    readonly address: string,
+    readonly namespace: string,
+    cause: unknown,
+  ) {
+    super(
+      `cannot reach the Temporal server at ${address} (namespace ${namespace}): ${(cause as Error)?.message ?? cause}`,
+      {
+        cause,
+      },
+    );
+    this.name = 'TemporalUnreachableError';
+  }
+}
+
+export interface StartOptions {
+  /** Defaults to the recommended `cvm-image/<region>/<instanceId>`. */
+  workflowId?: string;
+  taskQueue?: string;
+}
+
+export interface StartedPipeline {
+  workflowId: string;
+  runId: string;
+}
+
+/** One row of `list` / the answer of `describe`. */
+export interface PipelineSummary {
+  workflowId: string;
+  runId: string;
+  status: WorkflowExecutionInfo['status']['name'];
+  region?: string;
+  instanceId?: string;
+  imageId?: string;
+  stage?: string;
+  startTime: Date;
+  closeTime?: Date;
+}
+
+export interface PipelineClient {
+  /** The underlying Temporal client, for anything not covered here. */
+  readonly temporal: Client;
+  readonly address: string;
+  readonly namespace: string;
+  start(input: CreateCustomImageInput, opts?: StartOptions): Promise<StartedPipeline>;
+  progress(workflowId: string): Promise<PipelineProgress>;
+  approve(workflowId: string): Promise<void>;
+  reject(workflowId: string, reason: string): Promise<void>;
+  cancel(workflowId: string): Promise<void>;
+  result(workflowId: string): Promise<CreateCustomImageResult>;
+  describe(workflowId: string): Promise<PipelineSummary>;
+  list(filter?: PipelineFilter, opts?: { limit?: number }): Promise<PipelineSummary[]>;
+  /** Closes the connection if this client opened it. */
+  close(): Promise<void>;
+}
+
+function toSummary(info: Omit<WorkflowExecutionInfo, 'raw'>): PipelineSummary {
+  const sa = info.typedSearchAttributes;
+  return {
+    workflowId: info.workflowId,
+    runId: info.runId,
+    status: info.status.name,
+    region: sa.get(CvmRegion),
+    instanceId: sa.get(CvmInstanceId),
+    imageId: sa.get(CvmImageId),
+    stage: sa.get(CvmPipelineStage),
+    startTime: info.startTime,
+    closeTime: info.closeTime,
+  };
+}
+
+export async function createPipelineClient(opts: PipelineClientOptions = {}): Promise<PipelineClient> {
+  let connection = opts.connection;
+  let namespace = opts.namespace;
+  let address = connection ? '(given connection)' : '';
+  const owned = !connection;
+  if (!connection) {
+    const target = temporalTargetFromEnv();
+    address = opts.address ?? target.address;
+    namespace ??= target.namespace;
+    const options: ConnectionOptions = { ...target.connectConfig.connectionOptions, address };
+    if (opts.connectTimeout !== undefined)
+      options.connectTimeout = opts.connectTimeout as ConnectionOptions['connectTimeout'];
+    try {
+      connection = await Connection.connect(options);
+    } catch (err) {
+      throw new TemporalUnreachableError(address, namespace, err);
+    }
+  }
+  namespace ??= 'default';
+  const taskQueue = opts.taskQueue ?? taskQueueFromEnv();
+  const temporal = new Client({ connection, namespace });
+  const handle = (id: string) => temporal.workflow.getHandle(id);
+
+  return {
+    temporal,
+    address,
+    namespace,
+    async start(input, startOpts = {}) {
+      const workflowId = startOpts.workflowId ?? pipelineWorkflowId(input.region, input.instanceId);
+      const started = await temporal.workflow.start(WORKFLOW_TYPE, {
+        workflowId,
+        taskQueue: startOpts.taskQueue ?? taskQueue,
+        args: [input],
+        // One pipeline per instance at a time; finished runs may be followed by a new one.
+        workflowIdConflictPolicy: 'FAIL',
+        staticSummary: pipelineSummary(input),
+        staticDetails: pipelineDetails(input),
+        typedSearchAttributes: startSearchAttributes(input),
+      });
+      return { workflowId, runId: started.firstExecutionRunId };
+    },
+    progress: (id) => handle(id).query<PipelineProgress>(PROGRESS_QUERY),
+    async approve(id) {
+      await handle(id).executeUpdate(APPROVE_UPDATE);
+    },
+    async reject(id, reason) {
+      await handle(id).executeUpdate(REJECT_UPDATE, { args: [reason] });
+    },
+    async cancel(id) {
+      await handle(id).cancel();
+    },
+    result: (id) => handle(id).result() as Promise<CreateCustomImageResult>,
+    async describe(id) {
+      return toSummary(await handle(id).describe());
+    },
+    async list(filter = {}, { limit = 100 } = {}) {
+      const rows: PipelineSummary[] = [];
+      for await (const info of temporal.workflow.list({ query: pipelineListQuery(filter), pageSize: limit })) {
+        rows.push(toSummary(info));
+        if (rows.length >= limit) break;
+      }
+      return rows;
+    },
+    async close() {
+      if (owned) await connection.close();
+    },
+  };
+}
