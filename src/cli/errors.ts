@@ -44,7 +44,9 @@ export function failureChain(err: unknown): string[] {
   for (let depth = 0; current instanceof Error && depth < 8; depth++) {
     if (current instanceof ApplicationFailure) {
       const details = current.details?.length ? ` ${JSON.stringify(current.details)}` : '';
-      lines.push(`${current.type ?? 'ApplicationFailure'}: ${current.message}${details}`);
+      // A plain Error thrown in workflow code arrives with type "Error": the message says it all.
+      const type = current.type && current.type !== 'Error' ? `${current.type}: ` : '';
+      lines.push(`${type}${current.message}${details}`);
     } else if (current instanceof ActivityFailure) {
       lines.push(`activity ${current.activityType ?? '?'} failed`);
     } else if (current instanceof TimeoutFailure) {
