@@ -1,0 +1,35 @@
+/** Counts per action and region, and per-second peaks — what benchmarks read from `GET /_emulator/requests`. */
+export interface RequestStats {
+  counts: Record<string, Record<string, number>>;
+  peakRps: Record<string, number>;
+  total: number;
+}
+
+export class RequestLog {
+  private counts: Record<string, Record<string, number>> = {};
+  private peaks: Record<string, number> = {};
+  private windows = new Map<string, { second: number; n: number }>();
+  private total = 0;
+
+  record(action: string, region: string, now: number): void {
+    this.total++;
+    const byRegion = (this.counts[action] ??= {});
+    byRegion[region] = (byRegion[region] ?? 0) + 1;
+    const second = Math.floor(now / 1000);
+    const w = this.windows.get(action);
+    const n = w && w.second === second ? w.n + 1 : 1;
+    this.windows.set(action, { second, n });
+    this.peaks[action] = Math.max(this.peaks[action] ?? 0, n);
+  }
+
+  stats(): RequestStats {
+    return { counts: structuredClone(this.counts), peakRps: { ...this.peaks }, total: this.total };
+  }
+
+  reset(): void {
+    this.counts = {};
+    this.peaks = {};
+    this.windows.clear();
+    this.total = 0;
+  }
+}

@@ -1,0 +1,147 @@
+/**
+ * The HTTP front: `/_emulator/*` goes to the admin API; everything else is a Tencent Cloud API 3.0 call:
+ * TC3 check → route → rate limit → faults → handler → `{"Response": {…, "RequestId"}}`.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ActionContext, World } from './context';
+import { ApiError, errorBody } from './errors';
+import type { Faults } from './faults';
+import { newRequestId } from './ids';
+import { parseParams } from './params';
+import type { RateLimiter } from './rate-limit';
+import { checkRegion } from './regions';
+import type { RequestLog } from './request-log';
+import type { Router } from './router';
+import { verifyTc3 } from './tc3';
+
+const MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+export interface FrontDeps {
+  world: World;
+  router: Router;
+  credentials: Map<string, string>;
+  limiter: RateLimiter;
+  faults: Faults;
+  log: RequestLog;
+  admin: (req: IncomingMessage, body: Buffer, res: ServerResponse) => Promise<void>;
+  quiet: boolean;
+}
+
+export function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new ApiError('InvalidParameter', 'The request body exceeds 10 MB.'));
+        req.destroy();
+      } else chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+const header = (req: IncomingMessage, name: string): string | undefined => {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+};
+
+export function createFront(deps: FrontDeps) {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const requestId = newRequestId();
+    const trace = header(req, 'x-tc-traceid');
+    const traceHeaders: Record<string, string> = trace ? { 'X-TC-TraceId': trace } : {};
+    let action = header(req, 'x-tc-action') ?? '';
+    try {
+      const body = await readBody(req);
+      const url = new URL(req.url ?? '/', 'http://emulator');
+      if (url.pathname.startsWith('/_emulator/')) return await deps.admin(req, body, res);
+      const now = deps.world.now();
+      deps.world.store.settle(now);
+      // Tencent also accepts the common parameters in the query string (GET form).
+      action ||= url.searchParams.get('Action') ?? '';
+      const version = header(req, 'x-tc-version') ?? url.searchParams.get('Version') ?? undefined;
+      const regionRaw = header(req, 'x-tc-region') ?? url.searchParams.get('Region') ?? undefined;
+      deps.log.record(action || '(none)', regionRaw ?? '(none)', now);
+      verifyTc3(
+        {
+          method: req.method ?? 'POST',
+          path: url.pathname,
+          query: (req.url ?? '').split('?')[1] ?? '',
+          headers: req.headers,
+          body,
+        },
+        (id) => deps.credentials.get(id),
+        Math.floor(now / 1000),
+      );
+      const def = deps.router.resolve(version, action);
+      const region = checkRegion(regionRaw);
+      if (!deps.limiter.take(action, region, def.rateLimit, now)) {
+        throw new ApiError(
+          'RequestLimitExceeded',
+          `${action} is limited to ${def.rateLimit} requests per second in ${region}.`,
+        );
+      }
+      const fired = deps.faults.draw(action, region);
+      if (fired.latencyMs) await sleep(fired.latencyMs);
+      if (fired.error) {
+        return sendJson(
+          res,
+          fired.error.httpStatus,
+          errorBody(requestId, fired.error.code, fired.error.message),
+          traceHeaders,
+        );
+      }
+      if (fired.bareStatus) {
+        res.writeHead(fired.bareStatus, { 'Content-Type': 'text/plain', ...traceHeaders });
+        return void res.end(`Injected HTTP ${fired.bareStatus}`);
+      }
+      const params = parseParams(req.method ?? 'POST', header(req, 'content-type') ?? '', url.search.slice(1), body);
+      const ctx: ActionContext = {
+        world: deps.world,
+        action,
+        region,
+        requestId,
+        now: deps.world.now(),
+        resultState: fired.resultState,
+      };
+      deps.world.store.settle(ctx.now);
+      const result = await def.handler(params, ctx);
+      deps.world.store.save();
+      if (fired.commitThenDrop) {
+        if (fired.commitThenDrop.dropConnection) return void req.socket.destroy();
+        const status = fired.commitThenDrop.httpStatus ?? 502;
+        res.writeHead(status, { 'Content-Type': 'text/plain', ...traceHeaders });
+        return void res.end(`Injected HTTP ${status} after the action was applied`);
+      }
+      sendJson(res, 200, { Response: { ...result, RequestId: requestId } }, traceHeaders);
+    } catch (err) {
+      if (err instanceof ApiError) {
+        if (!deps.quiet && err.code.startsWith('AuthFailure'))
+          console.error(`[emulator] ${action}: ${err.code}: ${err.message}`);
+        return sendJson(res, err.httpStatus, errorBody(requestId, err.code, err.message), traceHeaders);
+      }
+      if (!deps.quiet) console.error(`[emulator] ${action} failed:`, err);
+      sendJson(
+        res,
+        200,
+        errorBody(requestId, 'InternalError', `Emulator error: ${(err as Error).message}`),
+        traceHeaders,
+      );
+    }
+  };
+}

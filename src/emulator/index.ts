@@ -1,0 +1,122 @@
+/**
+ * A local Tencent Cloud (CVM, CBS, TAT) that the real tencentcloud-sdk-nodejs talks to over HTTP.
+ * Tests, benchmarks and the demo start it; the pipeline runtime never imports it.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createAdmin } from './admin/api';
+import type { World } from './core/context';
+import { resolveDurations, type Durations } from './core/durations';
+import { Faults } from './core/faults';
+import { RateLimiter } from './core/rate-limit';
+import { RequestLog } from './core/request-log';
+import { Router } from './core/router';
+import { createFront } from './core/server';
+import { imageActions } from './cvm/images';
+import { instanceActions } from './cvm/instances';
+import { registerLifecycleHooks } from './cvm/lifecycle';
+import { GuestFiles } from './guest/files';
+import { Store } from './state/store';
+import { seedDemo } from './seed';
+
+export type { Durations } from './core/durations';
+
+export interface EmulatorOptions {
+  /** 0 / omitted = a free port. */
+  port?: number;
+  /** Default 127.0.0.1: TAT emulation runs scripts on this machine, so never listen wider by accident. */
+  host?: string;
+  /** Divides every default duration (default 1 = realistic: an image takes ≥ 10 min). */
+  speed?: number;
+  /** Explicit ms per operation, overriding speed, e.g. `{ imageCreateMs: 200 }`. */
+  durations?: Partial<Durations>;
+  /** JSON state persisted across restarts; guest files live in `<stateFile>.d/` beside it. */
+  stateFile?: string;
+  /** `demo`: demo instances in ap-guangzhou (loaded only when the state is empty). */
+  seed?: 'demo';
+  /** Accepted credentials; default: env TENCENTCLOUD_SECRET_ID/KEY, else DEFAULT_CREDENTIALS. */
+  credentials?: { secretId: string; secretKey: string }[];
+  /** Per-action rate limits at Tencent's figures (default true). */
+  rateLimits?: boolean;
+  quiet?: boolean;
+}
+
+export interface RunningEmulator {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** Documented local defaults, used when nothing else is configured. Not secrets: the emulator is local. */
+export const DEFAULT_CREDENTIALS = {
+  secretId: 'AKIDLOCALEMULATOR0000000000000000',
+  secretKey: 'LocalEmulatorSecretKey0000000000',
+};
+
+export function credentialsFrom(opts: EmulatorOptions, env: NodeJS.ProcessEnv = process.env) {
+  if (opts.credentials?.length) return opts.credentials;
+  if (env.TENCENTCLOUD_SECRET_ID && env.TENCENTCLOUD_SECRET_KEY) {
+    return [{ secretId: env.TENCENTCLOUD_SECRET_ID, secretKey: env.TENCENTCLOUD_SECRET_KEY }];
+  }
+  return [DEFAULT_CREDENTIALS];
+}
+
+export async function startEmulator(opts: EmulatorOptions = {}): Promise<RunningEmulator> {
+  const tempDir = opts.stateFile ? undefined : mkdtempSync(join(tmpdir(), 'tc-emulator-'));
+  const dataDir = opts.stateFile ? `${opts.stateFile}.d` : tempDir!;
+  const store = new Store(opts.stateFile);
+  const world: World = {
+    store,
+    durations: resolveDurations(opts.speed ?? 1, opts.durations),
+    guests: new GuestFiles(dataDir),
+    now: () => Date.now(),
+  };
+  registerLifecycleHooks(world);
+  const credentials = new Map(credentialsFrom(opts).map((c) => [c.secretId, c.secretKey]));
+  const limiter = new RateLimiter(opts.rateLimits ?? true);
+  const faults = new Faults();
+  const log = new RequestLog();
+  const router = new Router().add([...imageActions, ...instanceActions]);
+  const admin = createAdmin({
+    world,
+    faults,
+    limiter,
+    log,
+    credentials,
+    onReset: () => {
+      store.reset();
+      world.guests.removeAll();
+      faults.clear();
+      limiter.reset();
+      log.reset();
+    },
+  });
+  if (opts.seed === 'demo' && Object.keys(store.state.instances).length === 0) seedDemo(world);
+  store.save();
+
+  const front = createFront({ world, router, credentials, limiter, faults, log, admin, quiet: opts.quiet ?? false });
+  const server = createServer((req, res) => void front(req, res));
+  const host = opts.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  let closed = false;
+  return {
+    url: `http://${urlHost}:${port}`,
+    port,
+    async close() {
+      if (closed) return;
+      closed = true;
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      store.save();
+      if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,184 @@
+/**
+ * The emulator's persisted state. Every asynchronous change is stored as data (`pending`), and applied
+ * lazily when the clock passes `at` — so a restart from the state file resumes exactly where it was.
+ */
+export interface Pending<S extends string = string> {
+  to: S;
+  at: number; // epoch ms
+  from: number; // epoch ms when the transition began (for Percent)
+}
+
+export type InstanceState =
+  | 'PENDING'
+  | 'LAUNCH_FAILED'
+  | 'RUNNING'
+  | 'STOPPED'
+  | 'STARTING'
+  | 'STOPPING'
+  | 'REBOOTING'
+  | 'SHUTDOWN'
+  | 'TERMINATING';
+
+export interface InstanceRecord {
+  id: string;
+  region: string;
+  zone: string;
+  instanceType: string;
+  instanceName: string;
+  state: InstanceState;
+  pending?: Pending<InstanceState | 'TERMINATED'>;
+  createdTime: string; // ISO
+  imageId: string;
+  sourceImageType: 'PUBLIC_IMAGE' | 'PRIVATE_IMAGE';
+  osName: string;
+  systemDiskId: string;
+  dataDiskIds: string[];
+  agentOnline: boolean;
+  /** Set at launch when /etc/fstab names a disk this instance lacks: it never finishes booting. */
+  stuckAtBoot?: string;
+  latestOperation?: string;
+  latestOperationState?: 'SUCCESS' | 'OPERATING' | 'FAILED';
+  latestOperationRequestId?: string;
+  /** Image whose creation holds the instance (operations are refused meanwhile). */
+  lockedByImage?: string;
+  stoppedMode?: string;
+  tags: { Key: string; Value: string }[];
+  clientToken?: string;
+}
+
+export type DiskState = 'UNATTACHED' | 'ATTACHING' | 'ATTACHED' | 'DETACHING' | 'EXPANDING' | 'ROLLBACKING';
+
+export interface DiskRecord {
+  id: string;
+  region: string;
+  zone: string;
+  usage: 'SYSTEM_DISK' | 'DATA_DISK';
+  sizeGb: number;
+  diskType: string;
+  diskName: string;
+  state: DiskState;
+  pending?: Pending<DiskState>;
+  /** Creation still running (CreateDisks): `DiskState` UNATTACHED but not yet usable. */
+  creating?: Pending<'DONE'>;
+  instanceId?: string;
+  device?: string;
+  fsUuid: string;
+  fsLabel: string;
+  snapshotId?: string;
+  createdTime: string;
+  deleteWithInstance: boolean;
+  clientToken?: string;
+}
+
+export type SnapshotState = 'CREATING' | 'NORMAL' | 'CREATEFAILED' | 'ROLLBACKING' | 'COPYING_FROM_REMOTE';
+
+export interface SnapshotRecord {
+  id: string;
+  region: string;
+  name: string;
+  diskId: string;
+  diskUsage: 'SYSTEM_DISK' | 'DATA_DISK';
+  sizeGb: number;
+  state: SnapshotState;
+  pending?: Pending<SnapshotState>;
+  createdTime: string;
+  imageIds: string[];
+  fsUuid: string;
+  fsLabel: string;
+}
+
+export type ImageState = 'CREATING' | 'NORMAL' | 'CREATEFAILED' | 'SYNCING' | 'USING';
+
+export interface ImageRecord {
+  id: string;
+  region: string;
+  name: string;
+  description: string;
+  state: ImageState;
+  pending?: Pending<ImageState>;
+  createdTime: string;
+  imageType: 'PRIVATE_IMAGE' | 'PUBLIC_IMAGE' | 'SHARED_IMAGE';
+  imageSource: 'CREATE_IMAGE' | 'OFFICIAL' | 'SYNC_IMAGE';
+  osName: string;
+  platform: string;
+  architecture: string;
+  sizeGb: number;
+  instanceId?: string;
+  snapshotIds: string[];
+  tags: { Key: string; Value: string }[];
+  family?: string;
+  sharedWith: string[];
+  /** Where the image's captured guest files live (relative to the data dir). */
+  filesDir?: string;
+  /** For synced copies: the image they copy. */
+  sourceImageId?: string;
+}
+
+export type TaskStatus = 'PENDING' | 'RUNNING' | 'SUCCESS' | 'FAILED' | 'TIMEOUT' | 'CANCELLED';
+
+export interface TaskRecord {
+  id: string;
+  invocationId: string;
+  instanceId: string;
+  region: string;
+  status: TaskStatus;
+  exitCode?: number;
+  output: string; // base64
+  outputTruncated?: boolean;
+  created: string;
+  start?: string;
+  end?: string;
+  errorInfo?: string;
+}
+
+export interface InvocationRecord {
+  id: string;
+  region: string;
+  commandId: string;
+  commandType: string;
+  content: string; // base64 as received
+  timeoutSec: number;
+  workingDirectory?: string;
+  instanceIds: string[];
+  taskIds: string[];
+  created: string;
+}
+
+export interface SettledEvent {
+  kind: 'instance' | 'image' | 'snapshot' | 'disk' | 'task';
+  id: string;
+  state: string;
+  at: number;
+}
+
+export interface EmulatorState {
+  version: 1;
+  instances: Record<string, InstanceRecord>;
+  disks: Record<string, DiskRecord>;
+  snapshots: Record<string, SnapshotRecord>;
+  images: Record<string, ImageRecord>;
+  invocations: Record<string, InvocationRecord>;
+  tasks: Record<string, TaskRecord>;
+  /** Replays of idempotent calls: `${action}/${region}/${clientToken}` → the original answer. */
+  clientTokens: Record<string, unknown>;
+  settled: SettledEvent[];
+  config: {
+    imageQuota: Record<string, number>;
+    defaultImageQuota: number;
+  };
+}
+
+export function emptyState(): EmulatorState {
+  return {
+    version: 1,
+    instances: {},
+    disks: {},
+    snapshots: {},
+    images: {},
+    invocations: {},
+    tasks: {},
+    clientTokens: {},
+    settled: [],
+    config: { imageQuota: {}, defaultImageQuota: 10 },
+  };
+}
