@@ -1,0 +1,142 @@
+/**
+ * The whole product for end-to-end tests of the operator surface: a Temporal dev server (the suite's, or
+ * one of its own with the Web UI), the Tencent Cloud emulator, and a real worker bound to both. Child
+ * processes (the `cvm-image` command, the Temporal CLI) get the same wiring through `env`.
+ */
+import { execFile } from 'node:child_process';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import { createPipelineClient, type PipelineClient } from '../../src/client';
+import { startDevServer, type DevServer } from '../../src/devserver/dev-server';
+import { temporalCliPath } from '../../src/devserver/temporal-cli';
+import type { Durations } from '../../src/emulator';
+import { createWorker } from '../../src/worker';
+import { startTestEmulator, type TestEmulator } from './emulator';
+import { ROOT } from './processes';
+import { testAddress, uniqueTaskQueue, workflowBundle } from './temporal';
+
+export interface StackOptions {
+  /** A dev server of its own instead of the suite's shared one (needed for the Web UI, or `cvm-image`). */
+  ownServer?: boolean;
+  ui?: boolean;
+  /** Default: a unique queue (a fixed one such as `cvm-image` only with ownServer). */
+  taskQueue?: string;
+  durations?: Partial<Durations>;
+  seed?: 'demo';
+}
+
+export interface Stack {
+  address: string;
+  uiUrl?: string;
+  taskQueue: string;
+  emulator: TestEmulator;
+  client: PipelineClient;
+  /** Environment for child processes: Temporal address, task queue, emulator endpoint and credentials. */
+  env: NodeJS.ProcessEnv;
+  stop(): Promise<void>;
+}
+
+export async function startStack(opts: StackOptions = {}): Promise<Stack> {
+  const cleanups: (() => Promise<unknown>)[] = [];
+  const stop = async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch((err) => console.warn('stack cleanup:', err));
+  };
+  try {
+    let server: DevServer | undefined;
+    if (opts.ownServer || opts.ui) {
+      server = await startDevServer({ ui: opts.ui });
+      cleanups.push(() => server!.stop());
+    }
+    const address = server?.address ?? testAddress();
+    const taskQueue = opts.taskQueue ?? uniqueTaskQueue('stack');
+    const emulator = await startTestEmulator({ durations: opts.durations, seed: opts.seed });
+    cleanups.push(() => emulator.close());
+
+    const native = await NativeConnection.connect({ address });
+    cleanups.push(() => native.close());
+    const worker: Worker = await createWorker({
+      connection: native,
+      taskQueue,
+      workflowBundle: workflowBundle(),
+      deps: { clients: emulator.clients },
+    });
+    const running = worker.run();
+    cleanups.push(async () => {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running;
+    });
+
+    const env: NodeJS.ProcessEnv = {
+      TEMPORAL_ADDRESS: address,
+      TEMPORAL_NAMESPACE: 'default',
+      CVM_IMAGE_TASK_QUEUE: taskQueue,
+      TENCENTCLOUD_ENDPOINT: emulator.url,
+      TENCENTCLOUD_SECRET_ID: emulator.credential.secretId,
+      TENCENTCLOUD_SECRET_KEY: emulator.credential.secretKey,
+      // The Temporal CLI the project resolved, first on PATH, as the README tells operators to do.
+      PATH: `${path.dirname(temporalCliPath())}${path.delimiter}${process.env.PATH}`,
+    };
+    const client = await createPipelineClient({ address, taskQueue });
+    cleanups.push(() => client.close());
+    return { address, uiUrl: server?.uiUrl, taskQueue, emulator, client, env, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `cvm-image` from source (src/cli/main.ts through tsx, never a stale lib/ build). */
+export function runCli(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 120_000): Promise<CliRun> {
+  const tsx = path.join(ROOT, 'node_modules', '.bin', 'tsx');
+  return new Promise((resolve) => {
+    execFile(
+      tsx,
+      [path.join(ROOT, 'src', 'cli', 'main.ts'), ...args],
+      { cwd: ROOT, env: { ...process.env, ...env }, timeout: timeoutMs },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+/**
+ * The package as a consumer installs it: `npm run build`'s output plus package.json (its `exports`, `bin`)
+ * in `<dir>/node_modules/cvm-image-pipeline`, resolving its dependencies from this checkout. Returns the
+ * consumer directory.
+ */
+export async function installBuiltPackage(): Promise<string> {
+  const consumer = mkdtempSync(path.join(os.tmpdir(), 'cvm-image-consumer-'));
+  const pkg = path.join(consumer, 'node_modules', 'cvm-image-pipeline');
+  try {
+    mkdirSync(pkg, { recursive: true });
+    await new Promise<void>((resolve, reject) => {
+      const tsc = path.join(ROOT, 'node_modules', '.bin', 'tsc');
+      const args = ['-p', path.join(ROOT, 'tsconfig.build.json'), '--outDir', path.join(pkg, 'lib')];
+      execFile(tsc, args, { cwd: ROOT }, (err, stdout) =>
+        err ? reject(new Error(`npm run build (tsc -p tsconfig.build.json) failed:\n${stdout}`)) : resolve(),
+      );
+    });
+    copyFileSync(path.join(ROOT, 'package.json'), path.join(pkg, 'package.json'));
+    cpSync(path.join(ROOT, 'bin'), path.join(pkg, 'bin'), { recursive: true });
+    symlinkSync(path.join(ROOT, 'node_modules'), path.join(pkg, 'node_modules'));
+    // The consumer's own dependencies (@temporalio/*, tsx) come from this checkout too.
+    for (const entry of readdirSync(path.join(ROOT, 'node_modules'))) {
+      if (entry === 'cvm-image-pipeline' || entry.startsWith('.')) continue;
+      symlinkSync(path.join(ROOT, 'node_modules', entry), path.join(consumer, 'node_modules', entry));
+    }
+    return consumer;
+  } catch (err) {
+    rmSync(consumer, { recursive: true, force: true });
+    throw err;
+  }
+}
