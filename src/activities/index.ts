@@ -1,11 +1,47 @@
-/** Activity factory: the worker injects real Tencent Cloud clients, tests inject emulator-bound ones. */
+/**
+ * Activity factory: the worker injects real Tencent Cloud clients, tests inject emulator-bound ones.
+ * Everything shared (rate limiter, pollers) is built once here, so every activity of the worker uses it.
+ */
 import type { TencentClients } from '../cloud/clients';
+import { guestActivities } from './guest';
+import { imageActivities } from './image';
+import { instanceActivities } from './instance';
+import { launchActivities } from './launch';
+import { Pollers } from './pollers';
+import { quotaActivities } from './quota';
+import { RateLimiter } from './rate-limit';
+import type { ActivityRuntime } from './runtime';
+import { snapshotActivities } from './snapshot';
+import { TencentApi } from './tencent-api';
 
 export interface ActivityDeps {
   clients: TencentClients;
+  /** Shared per-action limiter; one per worker by default. */
+  rateLimiter?: RateLimiter;
+  /** Describe* polling interval of the shared pollers (default 5 s; tests use less). */
+  pollIntervalMs?: number;
+  /** How long a just-created resource may be missing from Describe* (default 60 s). */
+  visibilityGraceMs?: number;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-unused-vars
 export function createActivities(deps: ActivityDeps) {
-  return {};
+  const api = new TencentApi(deps.clients, deps.rateLimiter ?? new RateLimiter());
+  const pollIntervalMs = deps.pollIntervalMs ?? 5000;
+  const rt: ActivityRuntime = {
+    api,
+    pollers: new Pollers(api, pollIntervalMs),
+    visibilityGraceMs: deps.visibilityGraceMs ?? 60_000,
+    pollIntervalMs,
+  };
+  return {
+    ...instanceActivities(rt),
+    ...quotaActivities(rt),
+    ...guestActivities(rt),
+    ...imageActivities(rt),
+    ...snapshotActivities(rt),
+    ...launchActivities(rt),
+  };
 }
+
+/** The activity interface the workflow proxies (type-only import on the workflow side). */
+export type PipelineActivities = ReturnType<typeof createActivities>;

@@ -1,2 +1,2 @@
 /** Every workflow the worker registers. */
-export {};
+export { createCustomImage } from './create-custom-image';

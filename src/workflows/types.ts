@@ -27,6 +27,8 @@ export interface PipelineTimeouts {
   image?: string;
   snapshot?: string;
   instance?: string;
+  /** Upper bound for a launched instance's TAT agent to come online (boot check), e.g. "10m". */
+  agent?: string;
 }
 
 export interface CreateCustomImageInput {
@@ -84,7 +86,10 @@ export interface CreateCustomImageResult {
 
 export interface PipelineProgress {
   stage: StageName;
+  /** Whole-pipeline completion estimate, 0–100. */
   percent?: number;
+  /** Completion of the current stage when Tencent reports one (snapshot Percent), 0–100. */
+  stagePercent?: number;
   imageId?: string;
   snapshotIds: string[];
   launchedInstanceIds: string[];

@@ -1,0 +1,153 @@
+/**
+ * The source instance: what it is (inspect), and stopping/starting it. Stop and start check the state
+ * first, so an attempt repeated after a lost response does nothing twice.
+ */
+import { ApplicationFailure } from '@temporalio/common';
+import type { Instance } from 'tencentcloud-sdk-nodejs/tencentcloud/services/cvm/v20170312/cvm_models';
+import type { ActivityRuntime } from './runtime';
+import { NON_RETRYABLE, RETRYABLE_TENCENT_ERROR, type InstanceFacts } from './types';
+import { visibilityWindow, waitForAll } from './waiting';
+
+/** States an instance passes through on its own; inspection waits them out. */
+const TRANSITIONAL = new Set(['PENDING', 'STOPPING', 'STARTING', 'REBOOTING']);
+/** States no pipeline can work with. */
+const GONE = new Set(['SHUTDOWN', 'TERMINATING', 'LAUNCH_FAILED']);
+
+export interface InstanceRef {
+  region: string;
+  instanceId: string;
+}
+
+export interface WaitInstancesArgs {
+  region: string;
+  instanceIds: string[];
+  target: 'RUNNING' | 'STOPPED' | 'GONE';
+  /** Just launched: missing from Describe* for a while is normal, LAUNCH_FAILED is final. */
+  launched?: boolean;
+}
+
+export function instanceActivities(rt: ActivityRuntime) {
+  async function describeOne(region: string, instanceId: string): Promise<Instance | undefined> {
+    const res = await rt.api.cvm(region, 'DescribeInstances', (c) =>
+      c.DescribeInstances({ InstanceIds: [instanceId] }),
+    );
+    return res.InstanceSet?.find((i) => i.InstanceId === instanceId);
+  }
+
+  async function sourceImageType(region: string, imageId: string | undefined): Promise<string> {
+    if (!imageId) return 'UNKNOWN';
+    const res = await rt.api.cvm(region, 'DescribeImages', (c) => c.DescribeImages({ ImageIds: [imageId] }));
+    return res.ImageSet?.find((i) => i.ImageId === imageId)?.ImageType ?? 'UNKNOWN';
+  }
+
+  return {
+    /** Waits out running operations and transitional states, then reports what the pipeline needs. */
+    async inspectInstance({ region, instanceId }: InstanceRef): Promise<InstanceFacts> {
+      const [inst] = await waitForAll<Instance, Instance>({
+        poller: rt.pollers.instances(region),
+        ids: [instanceId],
+        stateOf: (r) => (r ? `${r.InstanceState}/${r.LatestOperationState ?? '-'}` : 'missing'),
+        decide: (id, r) => {
+          if (!r) {
+            return {
+              fail: ApplicationFailure.nonRetryable(
+                `instanceId: instance ${id} does not exist in region ${region}`,
+                NON_RETRYABLE.notFound,
+              ),
+            };
+          }
+          const state = r.InstanceState ?? 'UNKNOWN';
+          if (GONE.has(state)) {
+            return {
+              fail: ApplicationFailure.nonRetryable(
+                `instanceId: instance ${id} is ${state}; an image needs a RUNNING or STOPPED instance`,
+                NON_RETRYABLE.instanceUnsuitable,
+              ),
+            };
+          }
+          if (r.LatestOperationState === 'OPERATING' || TRANSITIONAL.has(state)) return { wait: true };
+          return { done: r };
+        },
+      });
+      const osName = inst.OsName ?? '';
+      return {
+        instanceId,
+        region,
+        zone: inst.Placement?.Zone ?? '',
+        instanceType: inst.InstanceType ?? '',
+        state: inst.InstanceState ?? 'UNKNOWN',
+        createdTime: inst.CreatedTime ?? '',
+        imageId: inst.ImageId ?? '',
+        sourceImageType: await sourceImageType(region, inst.ImageId),
+        osName,
+        platform: /windows/i.test(osName) ? 'WINDOWS' : 'LINUX',
+        dataDisks: (inst.DataDisks ?? [])
+          .filter((d) => d.DiskId)
+          .map((d) => ({ diskId: d.DiskId!, sizeGb: d.DiskSize, diskType: d.DiskType })),
+        systemDiskSizeGb: inst.SystemDisk?.DiskSize,
+      };
+    },
+
+    /** Soft shutdown first (Tencent forces it if the guest does not stop in time). */
+    async stopInstance({ region, instanceId }: InstanceRef): Promise<{ requested: boolean }> {
+      const state = (await describeOne(region, instanceId))?.InstanceState;
+      if (state === 'STOPPED' || state === 'STOPPING') return { requested: false };
+      if (state !== 'RUNNING') {
+        throw ApplicationFailure.retryable(
+          `instance ${instanceId} is ${state ?? 'not visible'}`,
+          RETRYABLE_TENCENT_ERROR,
+        );
+      }
+      await rt.api.cvm(region, 'StopInstances', (c) =>
+        c.StopInstances({ InstanceIds: [instanceId], StopType: 'SOFT_FIRST' }),
+      );
+      return { requested: true };
+    },
+
+    async startInstance({ region, instanceId }: InstanceRef): Promise<{ requested: boolean }> {
+      const state = (await describeOne(region, instanceId))?.InstanceState;
+      if (state === 'RUNNING' || state === 'STARTING') return { requested: false };
+      if (state !== 'STOPPED') {
+        throw ApplicationFailure.retryable(
+          `instance ${instanceId} is ${state ?? 'not visible'}`,
+          RETRYABLE_TENCENT_ERROR,
+        );
+      }
+      await rt.api.cvm(region, 'StartInstances', (c) => c.StartInstances({ InstanceIds: [instanceId] }));
+      return { requested: true };
+    },
+
+    /** Long wait for instances to reach a state (or to disappear after termination). */
+    async waitForInstances(args: WaitInstancesArgs): Promise<string[]> {
+      const missing = visibilityWindow(rt.visibilityGraceMs);
+      return waitForAll<Instance, string>({
+        poller: rt.pollers.instances(args.region),
+        ids: args.instanceIds,
+        stateOf: (r) => r?.InstanceState ?? 'missing',
+        decide: (id, r) => {
+          if (args.target === 'GONE') return r ? { wait: true } : { done: id };
+          if (!r) return missing(id, 'instance');
+          const state = r.InstanceState ?? '';
+          if (state === args.target && r.LatestOperationState !== 'OPERATING') return { done: id };
+          if (args.launched && state === 'LAUNCH_FAILED') {
+            return {
+              fail: ApplicationFailure.nonRetryable(
+                `instance ${id} failed to launch${r.LatestOperationErrorMsg ? `: ${r.LatestOperationErrorMsg}` : ''}`,
+                NON_RETRYABLE.launchFailed,
+              ),
+            };
+          }
+          if (GONE.has(state)) {
+            return {
+              fail: ApplicationFailure.nonRetryable(
+                `instance ${id} is ${state} while waiting for ${args.target}`,
+                NON_RETRYABLE.instanceUnsuitable,
+              ),
+            };
+          }
+          return { wait: true };
+        },
+      });
+    },
+  };
+}

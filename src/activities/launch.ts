@@ -1,0 +1,124 @@
+/**
+ * The seed's last step: "Create instance" from the new image, with each data disk created from its
+ * snapshot. RunInstances takes a ClientToken derived from the run, so a repeated attempt returns the same
+ * instances. Verification waits for the TAT agent, which stays offline when boot hangs on /etc/fstab.
+ */
+import { createHash } from 'node:crypto';
+import { ApplicationFailure } from '@temporalio/common';
+import type { AutomationAgentInfo } from 'tencentcloud-sdk-nodejs/tencentcloud/services/tat/v20201028/tat_models';
+import type { Instance } from 'tencentcloud-sdk-nodejs/tencentcloud/services/cvm/v20170312/cvm_models';
+import { tagList, type ActivityRuntime } from './runtime';
+import {
+  NON_RETRYABLE,
+  RETRYABLE_TENCENT_ERROR,
+  TAG_RUN_ID,
+  TAG_WORKFLOW_ID,
+  type LaunchArgs,
+  type PipelineRef,
+} from './types';
+import { pipelineRef, waitForAll } from './waiting';
+import { Context } from '@temporalio/activity';
+
+/** RunInstances idempotency key: ASCII, at most 64 characters, one per run. */
+export function launchClientToken(ref: PipelineRef): string {
+  return `cvm-image-${createHash('sha256').update(`${ref.workflowId}/${ref.runId}`).digest('hex').slice(0, 40)}`;
+}
+
+const GONE_STATES = new Set(['SHUTDOWN', 'TERMINATING']);
+
+export function launchActivities(rt: ActivityRuntime) {
+  async function taggedInstances(region: string, ref: PipelineRef): Promise<Instance[]> {
+    const res = await rt.api.cvm(region, 'DescribeInstances', (c) =>
+      c.DescribeInstances({ Filters: [{ Name: `tag:${TAG_RUN_ID}`, Values: [ref.runId] }], Limit: 100 }),
+    );
+    return res.InstanceSet ?? [];
+  }
+
+  return {
+    async launchInstances(args: LaunchArgs): Promise<string[]> {
+      const ref = pipelineRef();
+      const res = await rt.api.cvm(args.region, 'RunInstances', (c) =>
+        c.RunInstances({
+          ImageId: args.imageId,
+          Placement: { Zone: args.zone },
+          InstanceType: args.instanceType,
+          InstanceCount: args.count,
+          InstanceName: `from-${args.imageId}`,
+          DataDisks: args.dataDisks.map((d) => ({
+            DiskSize: d.sizeGb,
+            DiskType: d.diskType,
+            SnapshotId: d.snapshotId,
+            DeleteWithInstance: true,
+          })),
+          ClientToken: launchClientToken(ref),
+          TagSpecification: [
+            {
+              ResourceType: 'instance',
+              Tags: tagList({ ...args.tags, [TAG_WORKFLOW_ID]: ref.workflowId, [TAG_RUN_ID]: ref.runId }),
+            },
+          ],
+        }),
+      );
+      const ids = res.InstanceIdSet ?? [];
+      if (ids.length !== args.count) {
+        throw ApplicationFailure.retryable(
+          `RunInstances returned ${ids.length} of ${args.count} instance ids`,
+          RETRYABLE_TENCENT_ERROR,
+        );
+      }
+      return ids;
+    },
+
+    /** The TAT agent must come online within the bound; if it does not, boot is hung (fstab, most often). */
+    async verifyAgentsOnline({
+      region,
+      instanceIds,
+      withinMs,
+    }: {
+      region: string;
+      instanceIds: string[];
+      withinMs: number;
+    }): Promise<string[]> {
+      const deadline = Context.current().info.scheduledTimestampMs + withinMs;
+      return waitForAll<AutomationAgentInfo, string>({
+        poller: rt.pollers.agents(region),
+        ids: instanceIds,
+        stateOf: (r) => r?.AgentStatus ?? 'no agent',
+        decide: (id, r) => {
+          if (r?.AgentStatus === 'Online') return { done: id };
+          if (Date.now() < deadline) return { wait: true };
+          return {
+            fail: ApplicationFailure.nonRetryable(
+              `instance ${id} launched from the image did not bring its TAT agent online within ` +
+                `${Math.round(withinMs / 1000)} s: it did not boot normally (a data-disk line in /etc/fstab hangs boot)`,
+              NON_RETRYABLE.launchVerificationFailed,
+              { instanceId: id },
+            ),
+          };
+        },
+      });
+    },
+
+    /**
+     * Terminates the run's launched instances (the known ids, plus any found by the run tag when the
+     * RunInstances answer was lost). Returns the ids it terminated; the caller waits for them to go.
+     */
+    async terminateInstances({ region, instanceIds }: { region: string; instanceIds: string[] }): Promise<string[]> {
+      const ref = pipelineRef();
+      const ids = new Set(instanceIds);
+      for (const i of await taggedInstances(region, ref)) if (i.InstanceId) ids.add(i.InstanceId);
+      if (!ids.size) return [];
+      // DescribeInstances leaves out ids that no longer exist.
+      const res = await rt.api.cvm(region, 'DescribeInstances', (c) =>
+        c.DescribeInstances({ InstanceIds: [...ids], Limit: 100 }),
+      );
+      const alive = (res.InstanceSet ?? [])
+        .filter((i) => i.InstanceId && !GONE_STATES.has(i.InstanceState ?? ''))
+        .map((i) => i.InstanceId!);
+      if (alive.length) {
+        await rt.api.cvm(region, 'TerminateInstances', (c) => c.TerminateInstances({ InstanceIds: alive }));
+      }
+      return [...ids];
+    },
+  };
+}

@@ -1,0 +1,214 @@
+/**
+ * Waiting happens here, in the worker, not in workflow timers. One poller per (region, resource kind)
+ * serves every activity waiting on that kind: each round it batches all waited-on ids into Describe*
+ * calls of at most 100 ids, so API calls grow with regions, not with pipelines. A waiting activity
+ * registers an id with a `decide` function, heartbeats on every round, and leaves on cancellation.
+ */
+import { ApplicationFailure } from '@temporalio/common';
+import type { Image, Instance } from 'tencentcloud-sdk-nodejs/tencentcloud/services/cvm/v20170312/cvm_models';
+import type { Snapshot } from 'tencentcloud-sdk-nodejs/tencentcloud/services/cbs/v20170312/cbs_models';
+import type { AutomationAgentInfo } from 'tencentcloud-sdk-nodejs/tencentcloud/services/tat/v20201028/tat_models';
+import { NON_RETRYABLE } from './types';
+import type { TencentApi } from './tencent-api';
+
+/** What a waiter makes of the latest view of its resource (undefined: not returned by Describe*). */
+export type Decision<T> = { done: T } | { fail: Error } | { wait: true };
+
+export interface Waiter<R, T> {
+  id: string;
+  decide(resource: R | undefined): Decision<T>;
+  /** Called after every round, whatever happened (the waiting activity heartbeats here). */
+  onRound?(resource: R | undefined): void;
+  signal?: AbortSignal;
+}
+
+interface Registered<R> {
+  id: string;
+  settle(resource: R | undefined): void;
+  round(resource: R | undefined): void;
+  fail(err: Error): void;
+}
+
+export interface PollerOptions<R> {
+  name: string;
+  describe(ids: string[]): Promise<R[]>;
+  idOf(resource: R): string | undefined;
+  intervalMs: number;
+  batchSize?: number;
+}
+
+export class BatchPoller<R> {
+  private readonly waiters = new Set<Registered<R>>();
+  private running = false;
+  /** Describe calls made, for tests and benchmarks that check batching. */
+  calls = 0;
+
+  constructor(private readonly opts: PollerOptions<R>) {}
+
+  get waiting(): number {
+    return this.waiters.size;
+  }
+
+  wait<T>(w: Waiter<R, T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      if (w.signal?.aborted) return reject(w.signal.reason);
+      const entry: Registered<R> = {
+        id: w.id,
+        settle: (resource) => {
+          let d: Decision<T>;
+          try {
+            d = w.decide(resource);
+          } catch (err) {
+            d = { fail: err as Error };
+          }
+          if ('done' in d) finish(() => resolve(d.done));
+          else if ('fail' in d) finish(() => reject(d.fail));
+        },
+        round: (resource) => w.onRound?.(resource),
+        fail: (err) => finish(() => reject(err)),
+      };
+      const onAbort = () => finish(() => reject(w.signal!.reason));
+      const finish = (then: () => void) => {
+        if (!this.waiters.delete(entry)) return;
+        w.signal?.removeEventListener('abort', onAbort);
+        then();
+      };
+      w.signal?.addEventListener('abort', onAbort, { once: true });
+      this.waiters.add(entry);
+      if (!this.running) void this.loop();
+    });
+  }
+
+  private async loop(): Promise<void> {
+    this.running = true;
+    try {
+      while (this.waiters.size) {
+        await this.round();
+        if (!this.waiters.size) break;
+        await new Promise((r) => setTimeout(r, this.opts.intervalMs));
+      }
+    } finally {
+      this.running = false;
+    }
+    // A waiter may have arrived between the last check and `running = false`.
+    if (this.waiters.size && !this.running) void this.loop();
+  }
+
+  private async round(): Promise<void> {
+    const current = [...this.waiters];
+    const ids = [...new Set(current.map((w) => w.id))];
+    const size = this.opts.batchSize ?? 100;
+    const seen = new Map<string, R>();
+    const failed = new Map<string, Error>();
+    const answered = new Set<string>();
+    await Promise.all(
+      chunk(ids, size).map(async (batch) => {
+        try {
+          for (const r of await this.describeSplitting(batch)) {
+            const id = this.opts.idOf(r);
+            if (id) seen.set(id, r);
+          }
+          batch.forEach((id) => answered.add(id));
+        } catch (err) {
+          // Non-retryable (credentials, bad request): waiting cannot help. Transient: try next round.
+          if (err instanceof ApplicationFailure && err.nonRetryable) batch.forEach((id) => failed.set(id, err));
+        }
+      }),
+    );
+    for (const w of current) {
+      if (!this.waiters.has(w)) continue;
+      const failure = failed.get(w.id);
+      if (failure) w.fail(failure);
+      else if (answered.has(w.id)) w.settle(seen.get(w.id));
+      if (this.waiters.has(w)) w.round(seen.get(w.id));
+    }
+  }
+
+  /** Some Describe* calls refuse a whole batch for one unknown or bad id: split until it stands alone. */
+  private async describeSplitting(batch: string[]): Promise<R[]> {
+    try {
+      this.calls++;
+      return await this.opts.describe(batch);
+    } catch (err) {
+      const type = err instanceof ApplicationFailure ? err.type : undefined;
+      // One bad or unknown id must not fail every other pipeline's wait in the same batch.
+      if (type !== NON_RETRYABLE.notFound && type !== NON_RETRYABLE.invalidRequest) throw err;
+      if (batch.length === 1) {
+        if (type === NON_RETRYABLE.notFound) return [];
+        throw err;
+      }
+      const mid = Math.ceil(batch.length / 2);
+      const halves = await Promise.all([batch.slice(0, mid), batch.slice(mid)].map((b) => this.describeSplitting(b)));
+      return halves.flat();
+    }
+  }
+}
+
+function chunk<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** One poller per region and kind, created on first use and shared by every activity of the worker. */
+export class Pollers {
+  private readonly all = new Map<string, BatchPoller<unknown>>();
+
+  constructor(
+    private readonly api: TencentApi,
+    readonly intervalMs: number,
+  ) {}
+
+  images(region: string): BatchPoller<Image> {
+    return this.get(`images/${region}`, () => ({
+      describe: async (ids) =>
+        (await this.api.cvm(region, 'DescribeImages', (c) => c.DescribeImages({ ImageIds: ids, Limit: 100 })))
+          .ImageSet ?? [],
+      idOf: (r: Image) => r.ImageId,
+    }));
+  }
+
+  instances(region: string): BatchPoller<Instance> {
+    return this.get(`instances/${region}`, () => ({
+      describe: async (ids) =>
+        (await this.api.cvm(region, 'DescribeInstances', (c) => c.DescribeInstances({ InstanceIds: ids, Limit: 100 })))
+          .InstanceSet ?? [],
+      idOf: (r: Instance) => r.InstanceId,
+    }));
+  }
+
+  snapshots(region: string): BatchPoller<Snapshot> {
+    return this.get(`snapshots/${region}`, () => ({
+      describe: async (ids) =>
+        (await this.api.cbs(region, 'DescribeSnapshots', (c) => c.DescribeSnapshots({ SnapshotIds: ids, Limit: 100 })))
+          .SnapshotSet ?? [],
+      idOf: (r: Snapshot) => r.SnapshotId,
+    }));
+  }
+
+  agents(region: string): BatchPoller<AutomationAgentInfo> {
+    return this.get(`agents/${region}`, () => ({
+      describe: async (ids) =>
+        (
+          await this.api.tat(region, 'DescribeAutomationAgentStatus', (c) =>
+            c.DescribeAutomationAgentStatus({ InstanceIds: ids, Limit: 100 }),
+          )
+        ).AutomationAgentSet ?? [],
+      idOf: (r: AutomationAgentInfo) => r.InstanceId,
+    }));
+  }
+
+  private get<R>(key: string, make: () => Omit<PollerOptions<R>, 'name' | 'intervalMs'>): BatchPoller<R> {
+    let p = this.all.get(key) as BatchPoller<R> | undefined;
+    if (!p) {
+      p = new BatchPoller<R>({ name: key, intervalMs: this.intervalMs, ...make() });
+      this.all.set(key, p as BatchPoller<unknown>);
+    }
+    return p;
+  }
+
+  /** Describe calls made by every poller so far (tests assert batching with it). */
+  callCounts(): Record<string, number> {
+    return Object.fromEntries([...this.all].map(([k, p]) => [k, p.calls]));
+  }
+}

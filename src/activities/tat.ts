@@ -1,0 +1,96 @@
+/**
+ * Runs a shell script on an instance over TAT (RunCommand) and waits for its result, heartbeating. A retry
+ * of the activity picks up the invocation an earlier attempt started instead of running the script again.
+ */
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import type { ActivityRuntime } from './runtime';
+import { NON_RETRYABLE, RETRYABLE_TENCENT_ERROR } from './types';
+
+const FINAL = new Set([
+  'SUCCESS',
+  'FAILED',
+  'TIMEOUT',
+  'TASK_TIMEOUT',
+  'START_FAILED',
+  'DELIVER_FAILED',
+  'CANCELLED',
+  'TERMINATED',
+]);
+
+export interface ShellResult {
+  exitCode: number;
+  output: string;
+}
+
+interface ShellDetails {
+  invocations: Record<string, string>;
+}
+
+export async function runShell(
+  rt: ActivityRuntime,
+  region: string,
+  instanceId: string,
+  script: string,
+  commandName: string,
+  timeoutSeconds = 60,
+): Promise<ShellResult> {
+  const ctx = Context.current();
+  const details: ShellDetails = {
+    invocations: { ...(ctx.info.heartbeatDetails as ShellDetails | undefined)?.invocations },
+  };
+  let invocationId = details.invocations[instanceId];
+  if (!invocationId) {
+    const res = await rt.api.tat(region, 'RunCommand', (c) =>
+      c.RunCommand({
+        Content: Buffer.from(script, 'utf8').toString('base64'),
+        InstanceIds: [instanceId],
+        CommandType: 'SHELL',
+        CommandName: commandName,
+        Timeout: timeoutSeconds,
+        Username: 'root',
+      }),
+    );
+    if (!res.InvocationId)
+      throw ApplicationFailure.retryable('RunCommand returned no InvocationId', RETRYABLE_TENCENT_ERROR);
+    invocationId = res.InvocationId;
+    details.invocations[instanceId] = invocationId;
+  }
+  for (;;) {
+    ctx.heartbeat(details);
+    const res = await rt.api.tat(region, 'DescribeInvocationTasks', (c) =>
+      c.DescribeInvocationTasks({
+        Filters: [
+          { Name: 'invocation-id', Values: [invocationId] },
+          { Name: 'instance-id', Values: [instanceId] },
+        ],
+        HideOutput: false,
+      }),
+    );
+    const task = res.InvocationTaskSet?.[0];
+    const status = task?.TaskStatus;
+    if (status && FINAL.has(status)) {
+      const output = Buffer.from(task?.TaskResult?.Output ?? '', 'base64').toString('utf8');
+      const exitCode = task?.TaskResult?.ExitCode ?? -1;
+      if (status === 'SUCCESS') return { exitCode, output };
+      if (status === 'FAILED') {
+        throw ApplicationFailure.nonRetryable(
+          `${commandName} failed on ${instanceId} with exit code ${exitCode}: ${tail(output)}`,
+          NON_RETRYABLE.guestCommandFailed,
+          { instanceId, invocationId, exitCode, output: tail(output) },
+        );
+      }
+      // Timeouts and delivery problems: the next attempt runs the script afresh.
+      ctx.heartbeat({ invocations: { ...details.invocations, [instanceId]: '' } });
+      throw ApplicationFailure.retryable(
+        `${commandName} on ${instanceId} ended ${status}${task?.ErrorInfo ? `: ${task.ErrorInfo}` : ''}`,
+        RETRYABLE_TENCENT_ERROR,
+      );
+    }
+    await ctx.sleep(rt.pollIntervalMs);
+  }
+}
+
+function tail(text: string, max = 2000): string {
+  return text.length > max ? `…${text.slice(-max)}` : text;
+}

@@ -1,0 +1,286 @@
+/**
+ * `createCustomImage`: Tencent's "create a custom image from an instance" procedure as a durable run, in
+ * the seed document's order. Every step that changes the cloud registers its undo first (saga.ts); on
+ * failure or cancellation the undo steps run newest first and the instance ends as it started.
+ */
+import { ApplicationFailure, isCancellation, log, setHandler, workflowInfo } from '@temporalio/workflow';
+import { WORKFLOW_FAILURES, type FstabLine } from '../activities/types';
+import { ShutdownApproval } from './approval';
+import { calls, run, undo, waits, within } from './activity-proxies';
+import { decideShutdown } from './decisions';
+import { dryRun } from './dry-run';
+import { fstabRefusal, planGuestPrep } from './fstab-step';
+import { launchAndVerify } from './launch-step';
+import { formatDuration } from './durations';
+import { progressQuery, waitProgressSignal } from './messages';
+import { PipelineTracker } from './progress';
+import { Saga, compensationIncomplete } from './saga';
+import { stageFailure } from './stage-failure';
+import type { CreateCustomImageInput, CreateCustomImageResult, DataDiskMode } from './types';
+import { invalidInput, validateInput, type PipelineInput } from './validation';
+
+export async function createCustomImage(raw: CreateCustomImageInput): Promise<CreateCustomImageResult> {
+  const tracker = new PipelineTracker();
+  const saga = new Saga();
+  const approval = new ShutdownApproval();
+  setHandler(progressQuery, () => tracker.progress);
+  setHandler(waitProgressSignal, (p) => {
+    if (tracker.progress.stage === 'snapshotting-data-disks') tracker.stageProgress(p.percent);
+  });
+  approval.install();
+  const result: CreateCustomImageResult = {
+    snapshotIds: [],
+    launchedInstanceIds: [],
+    shutdownPerformed: false,
+    stages: tracker.stages,
+    warnings: [],
+  };
+
+  try {
+    // 1. Validate before any cloud call.
+    tracker.enter('validating', 'checking the input');
+    const input = validateInput(raw);
+    tracker.identify(input.region, input.instanceId);
+    const where = { region: input.region, instanceId: input.instanceId };
+
+    // 2. Inspect the instance (waits while an operation is running on it).
+    tracker.enter(
+      'inspecting',
+      `reading instance ${input.instanceId} in ${input.region}`,
+      `instance ${input.instanceId} to be idle`,
+    );
+    const instance = await run(
+      waits.inspectInstance,
+      `Inspect instance ${input.instanceId} (${input.region})`,
+      [where],
+      within(input.timeoutsMs.instance),
+    );
+    const dataDisks: DataDiskMode = input.dataDisks ?? (instance.dataDisks.length ? 'snapshot' : 'exclude');
+    const shutdown = decideShutdown(input.shutdown, instance);
+    if ('refuse' in shutdown)
+      throw invalidInput([{ field: 'shutdown', message: shutdown.refuse.replace(/^shutdown: /, '') }]);
+    const guestPrep = planGuestPrep(input, instance, result.warnings);
+
+    // 3. Quota, and the name not taken by someone else's image.
+    tracker.enter('checking-quota', `counting custom images in ${input.region}`);
+    const quota = await run(
+      calls.checkImageQuota,
+      `Check image quota and name "${input.imageName}" in ${input.region}`,
+      [{ region: input.region, imageName: input.imageName }],
+    );
+    log.info('image quota', { used: quota.used, quota: quota.quota });
+
+    if (input.dryRun) return await dryRun(input, instance, guestPrep, shutdown.stop, shutdown.reason, result, tracker);
+
+    // 5a. The shutdown decision needs a person's approval when asked for: decided before anything changes.
+    if (shutdown.stop && input.approval.required) {
+      tracker.enter(
+        'awaiting-approval',
+        `shutdown needs approval (${shutdown.reason})`,
+        `approveShutdown or rejectShutdown within ${formatDuration(input.approval.timeoutMs)}`,
+      );
+      const outcome = await approval.request(input.approval.timeoutMs);
+      if (!outcome)
+        throw ApplicationFailure.nonRetryable(
+          `nobody approved the shutdown of ${input.instanceId} within ${formatDuration(input.approval.timeoutMs)}; nothing was changed`,
+          WORKFLOW_FAILURES.approvalTimedOut,
+        );
+      if (!outcome.approved)
+        throw ApplicationFailure.nonRetryable(
+          `the shutdown of ${input.instanceId} was rejected: ${outcome.reason}; nothing was changed`,
+          WORKFLOW_FAILURES.shutdownRejected,
+          { reason: outcome.reason },
+        );
+    } else if (input.approval.required) {
+      result.warnings.push(`approval was required but no shutdown is needed (${shutdown.reason})`);
+    }
+
+    // 4. Guest preparation: data-disk lines out of /etc/fstab (seed caution), or refuse in check mode.
+    let fstabLines: FstabLine[] = [];
+    let forgetFstab = () => {};
+    if (guestPrep) {
+      tracker.enter(
+        'preparing-fstab',
+        `${input.fstab === 'fix' ? 'commenting out' : 'looking for'} data-disk lines in /etc/fstab`,
+      );
+      if (input.fstab === 'check') {
+        const scan = await run(calls.scanFstab, `Check /etc/fstab of ${input.instanceId} for data-disk lines`, [where]);
+        if (scan.dataLines.length) throw fstabRefusal(input.instanceId, scan.dataLines);
+      } else {
+        forgetFstab = saga.add({
+          name: 'restore /etc/fstab',
+          resources: () => [input.instanceId],
+          run: () =>
+            run(undo.restoreFstab, `Undo: restore /etc/fstab on ${input.instanceId}`, [where]).then(() => undefined),
+        });
+        fstabLines = (
+          await run(calls.fixFstab, `Comment out data-disk lines in /etc/fstab of ${input.instanceId}`, [where])
+        ).dataLines;
+        if (!fstabLines.length) forgetFstab();
+        else
+          result.warnings.push(
+            `commented out ${fstabLines.length} data-disk line(s) of /etc/fstab while imaging: ${fstabLines.map((l) => l.text.trim()).join(' | ')}`,
+          );
+      }
+    }
+
+    // 5b. Shut down (soft first) when the decision says so, and wait for STOPPED.
+    let forgetStart = () => {};
+    if (shutdown.stop) {
+      tracker.enter(
+        'stopping',
+        `stopping ${input.instanceId}: ${shutdown.reason}`,
+        `instance ${input.instanceId} to be STOPPED`,
+      );
+      forgetStart = saga.add({
+        name: 'start the instance again',
+        resources: () => [input.instanceId],
+        run: () => startAndWait(input, `Undo: start ${input.instanceId} again`),
+      });
+      await run(calls.stopInstance, `Stop ${input.instanceId} (SOFT_FIRST)`, [where]);
+      await run(
+        waits.waitForInstances,
+        `Wait for ${input.instanceId} to be STOPPED`,
+        [{ region: input.region, instanceIds: [input.instanceId], target: 'STOPPED' }],
+        within(input.timeoutsMs.instance),
+      );
+      result.shutdownPerformed = true;
+    }
+
+    // 6. CreateImage: tagged with the run, adopted on a retry instead of made twice.
+    tracker.enter('creating-image', `CreateImage "${input.imageName}" from ${input.instanceId}`);
+    const made: { imageId?: string } = {}; // learned after the undo step is registered
+    saga.add({
+      name: 'delete image (with its bound snapshots)',
+      resources: () => (made.imageId ? [made.imageId] : [`image "${input.imageName}"`]),
+      run: () =>
+        run(
+          undo.deleteImage,
+          `Undo: delete image ${made.imageId ?? input.imageName}`,
+          [{ region: input.region, imageName: input.imageName, imageId: made.imageId }],
+          within(input.timeoutsMs.image),
+        ).then(() => undefined),
+    });
+    const created = await run(calls.createImage, `CreateImage "${input.imageName}" from ${input.instanceId}`, [
+      {
+        region: input.region,
+        instanceId: input.instanceId,
+        imageName: input.imageName,
+        imageDescription: input.imageDescription,
+        imageFamily: input.imageFamily,
+        tags: input.tags,
+        dataDiskIds: dataDisks === 'include' ? instance.dataDisks.map((d) => d.diskId) : undefined,
+      },
+    ]);
+    const imageId = created.imageId!;
+    made.imageId = imageId;
+    result.imageId = imageId;
+    tracker.setImage(imageId);
+    if (created.adopted) result.warnings.push(`adopted image ${imageId} made by an earlier attempt of this run`);
+
+    // 7. Long wait in the worker until NORMAL (CREATEFAILED fails at once), bounded by timeouts.image.
+    tracker.enter('waiting-for-image', `image ${imageId} is being created`, `image ${imageId} to become NORMAL`);
+    await run(
+      waits.waitForImage,
+      `Wait for image ${imageId} to become NORMAL`,
+      [{ region: input.region, imageId }],
+      within(input.timeoutsMs.image),
+    );
+
+    // 8. Restart the instance if this run stopped it, then put /etc/fstab back (TAT needs it running).
+    if (result.shutdownPerformed) {
+      tracker.enter('starting', `starting ${input.instanceId} again`, `instance ${input.instanceId} to be RUNNING`);
+      await startAndWait(input, `Start ${input.instanceId} again`);
+      forgetStart();
+    }
+    if (fstabLines.length) {
+      tracker.enter('restoring-fstab', `restoring the data-disk lines of /etc/fstab on ${input.instanceId}`);
+      await run(undo.restoreFstab, `Restore /etc/fstab on ${input.instanceId}`, [where]);
+      forgetFstab();
+    }
+
+    // 9. Best practice: each data disk travels as a snapshot.
+    const snapshots: { diskId: string; snapshotId: string; sizeGb: number; diskType?: string }[] = [];
+    if (dataDisks === 'snapshot' && instance.dataDisks.length) {
+      tracker.enter(
+        'snapshotting-data-disks',
+        `snapshotting ${instance.dataDisks.length} data disk(s)`,
+        `snapshots of ${instance.dataDisks.map((d) => d.diskId).join(', ')} to become NORMAL`,
+      );
+      const token = workflowInfo().runId.slice(0, 8);
+      const refs = instance.dataDisks.map((d) => ({
+        diskId: d.diskId,
+        snapshotName: `${input.imageName.slice(0, 30)}-${d.diskId}-${token}`,
+        snapshotId: undefined as string | undefined,
+      }));
+      saga.add({
+        name: 'delete data-disk snapshots',
+        resources: () => refs.map((r) => r.snapshotId ?? `snapshot of ${r.diskId}`),
+        run: () =>
+          run(
+            undo.deleteSnapshots,
+            'Undo: delete data-disk snapshots',
+            [{ region: input.region, snapshots: refs }],
+            within(input.timeoutsMs.snapshot),
+          ).then(() => undefined),
+      });
+      for (const r of refs) {
+        r.snapshotId = (
+          await run(calls.createSnapshot, `CreateSnapshot of data disk ${r.diskId}`, [
+            { region: input.region, diskId: r.diskId, snapshotName: r.snapshotName, tags: input.tags },
+          ])
+        ).snapshotId;
+        result.snapshotIds.push(r.snapshotId);
+        tracker.setSnapshots(result.snapshotIds);
+      }
+      const done = await run(
+        waits.waitForSnapshots,
+        `Wait for ${refs.length} snapshot(s) to become NORMAL`,
+        [{ region: input.region, snapshotIds: result.snapshotIds }],
+        within(input.timeoutsMs.snapshot),
+      );
+      for (const s of done) {
+        const disk = instance.dataDisks.find((d) => d.diskId === s.diskId);
+        snapshots.push({
+          diskId: s.diskId,
+          snapshotId: s.snapshotId,
+          sizeGb: disk?.sizeGb ?? s.sizeGb,
+          diskType: disk?.diskType,
+        });
+      }
+    }
+
+    // 10. Launch from the image (data disks from the snapshots), verify it boots, then terminate unless kept.
+    if (input.launch) await launchAndVerify(input, instance, imageId, snapshots, fstabLines, saga, tracker, result);
+
+    tracker.enter('completed', `image ${imageId} is ready`);
+    return result;
+  } catch (err) {
+    const cancelled = isCancellation(err);
+    const failedAt = tracker.progress.stage;
+    if (saga.pending.length) {
+      tracker.enter('compensating', `undoing: ${[...saga.pending].reverse().join(', ')}`);
+      const leaks = await saga.compensate();
+      if (leaks.length) {
+        tracker.enter('failed', `cleanup incomplete: ${leaks.map((l) => l.resources.join(', ')).join('; ')}`);
+        throw compensationIncomplete(leaks, err);
+      }
+    }
+    tracker.enter(
+      cancelled ? 'cancelled' : 'failed',
+      cancelled ? 'cancelled; everything undone' : `failed: ${(err as Error).message}`,
+    );
+    throw cancelled ? err : stageFailure(failedAt, err);
+  }
+}
+
+async function startAndWait(input: PipelineInput, summary: string): Promise<void> {
+  const where = { region: input.region, instanceId: input.instanceId };
+  await run(undo.startInstance, summary, [where]);
+  await run(
+    undo.waitForInstances,
+    `Wait for ${input.instanceId} to be RUNNING`,
+    [{ region: input.region, instanceIds: [input.instanceId], target: 'RUNNING' }],
+    within(input.timeoutsMs.instance),
+  );
+}

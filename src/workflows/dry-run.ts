@@ -1,0 +1,42 @@
+/** `dryRun: true`: the read-only half of the procedure, and CreateImage with DryRun. Nothing is changed. */
+import type { InstanceFacts } from '../activities/types';
+import { calls, run } from './activity-proxies';
+import type { PipelineTracker } from './progress';
+import type { CreateCustomImageResult } from './types';
+import type { PipelineInput } from './validation';
+
+export async function dryRun(
+  input: PipelineInput,
+  instance: InstanceFacts,
+  guestPrep: boolean,
+  stop: boolean,
+  reason: string,
+  result: CreateCustomImageResult,
+  tracker: PipelineTracker,
+): Promise<CreateCustomImageResult> {
+  const where = { region: input.region, instanceId: input.instanceId };
+  result.dryRun = true;
+  result.warnings.push(`dry run: ${stop ? 'would stop' : 'would not stop'} ${input.instanceId} (${reason})`);
+  if (guestPrep) {
+    tracker.enter('preparing-fstab', 'dry run: looking for data-disk lines in /etc/fstab');
+    const scan = await run(calls.scanFstab, `Dry run: check /etc/fstab of ${input.instanceId}`, [where]);
+    result.warnings.push(
+      `dry run: /etc/fstab has ${scan.dataLines.length} data-disk line(s)${scan.dataLines.map((l) => `; line ${l.line}: ${l.text.trim()}`).join('')}`,
+    );
+  }
+  tracker.enter('creating-image', 'dry run: CreateImage with DryRun');
+  await run(calls.createImage, `Dry run: CreateImage "${input.imageName}"`, [
+    {
+      region: input.region,
+      instanceId: input.instanceId,
+      imageName: input.imageName,
+      imageDescription: input.imageDescription,
+      imageFamily: input.imageFamily,
+      tags: input.tags,
+      dryRun: true,
+    },
+  ]);
+  result.warnings.push(`dry run: CreateImage "${input.imageName}" from ${input.instanceId} would be accepted`);
+  tracker.enter('completed', 'dry run finished; nothing was changed');
+  return result;
+}

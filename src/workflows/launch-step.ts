@@ -1,0 +1,100 @@
+/**
+ * Step 10 of the procedure: "Create instance" from the new image with each data disk made from its
+ * snapshot, wait RUNNING, check that it really booted (its TAT agent comes online: an fstab line for a
+ * missing disk hangs boot), put the source's data-disk lines back with nofail, and terminate unless kept.
+ */
+import type { FstabLine, InstanceFacts } from '../activities/types';
+import { calls, run, undo, waits, within } from './activity-proxies';
+import type { PipelineTracker } from './progress';
+import type { Saga } from './saga';
+import type { CreateCustomImageResult } from './types';
+import type { PipelineInput } from './validation';
+
+export interface LaunchDisk {
+  snapshotId: string;
+  sizeGb: number;
+  diskType?: string;
+}
+
+export async function launchAndVerify(
+  input: PipelineInput,
+  source: InstanceFacts,
+  imageId: string,
+  disks: LaunchDisk[],
+  fstabLines: FstabLine[],
+  saga: Saga,
+  tracker: PipelineTracker,
+  result: CreateCustomImageResult,
+): Promise<void> {
+  const launch = input.launch!;
+  const region = input.region;
+  const zone = launch.zone ?? source.zone;
+  const instanceType = launch.instanceType ?? source.instanceType;
+  tracker.enter('launching', `launching ${launch.count} × ${instanceType} in ${zone} from ${imageId}`);
+  let ids: string[] = [];
+  const terminate = async () => {
+    const gone = await run(
+      undo.terminateInstances,
+      `Terminate launched instances ${ids.join(', ') || '(by run tag)'}`,
+      [{ region, instanceIds: ids }],
+    );
+    if (gone.length) {
+      await run(
+        undo.waitForInstances,
+        `Wait for ${gone.join(', ')} to be gone`,
+        [{ region, instanceIds: gone, target: 'GONE' }],
+        within(input.timeoutsMs.instance),
+      );
+    }
+  };
+  const forget = saga.add({
+    name: 'terminate launched instances',
+    resources: () => (ids.length ? ids : ['instances launched by this run']),
+    run: terminate,
+  });
+  ids = await run(calls.launchInstances, `RunInstances ×${launch.count} from ${imageId}`, [
+    { region, imageId, zone, instanceType, count: launch.count, dataDisks: disks, tags: input.tags },
+  ]);
+  result.launchedInstanceIds = ids;
+  tracker.setLaunched(ids);
+  tracker.waiting(`instances ${ids.join(', ')} to be RUNNING`);
+  await run(
+    waits.waitForInstances,
+    `Wait for ${ids.join(', ')} to be RUNNING`,
+    [{ region, instanceIds: ids, target: 'RUNNING', launched: true }],
+    within(input.timeoutsMs.instance),
+  );
+
+  tracker.enter(
+    'verifying-launch',
+    `checking that ${ids.join(', ')} booted`,
+    `TAT agents of ${ids.join(', ')} to come online`,
+  );
+  await run(
+    waits.verifyAgentsOnline,
+    `Verify the TAT agent of ${ids.join(', ')} comes online`,
+    [{ region, instanceIds: ids, withinMs: input.timeoutsMs.agent }],
+    within(input.timeoutsMs.agent + 60_000),
+  );
+  if (fstabLines.length && disks.length) {
+    for (const id of ids) {
+      const applied = await run(calls.applyFstabLines, `Put the data-disk lines back (nofail) on ${id}`, [
+        { region, instanceId: id, lines: fstabLines },
+      ]);
+      if (!applied.mounted) result.warnings.push(`data disks of ${id} did not mount: ${applied.message ?? 'unknown'}`);
+    }
+  }
+
+  if (!launch.keep) {
+    tracker.enter(
+      'cleaning-up-launch',
+      `terminating the verified instances ${ids.join(', ')}`,
+      `${ids.join(', ')} to be gone`,
+    );
+    await terminate();
+    forget();
+    result.warnings.push(
+      `launched ${ids.join(', ')} from ${imageId}, verified it booted, and terminated it (launch.keep is false)`,
+    );
+  }
+}

@@ -1,0 +1,12 @@
+/** The workflow's messages: the `progress` query, the approval updates, and the activities' progress signal. */
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import { WAIT_PROGRESS_SIGNAL, type WaitProgress } from '../activities/types';
+import { APPROVE_UPDATE, PROGRESS_QUERY, REJECT_UPDATE, type PipelineProgress } from './types';
+
+export const progressQuery = defineQuery<PipelineProgress>(PROGRESS_QUERY);
+/** Approves the pending shutdown; refused (by its validator) when no approval is pending. */
+export const approveShutdownUpdate = defineUpdate<string>(APPROVE_UPDATE);
+/** Rejects the pending shutdown with a reason; the run then ends with nothing changed. */
+export const rejectShutdownUpdate = defineUpdate<string, [reason: string]>(REJECT_UPDATE);
+/** Sent by waiting activities (snapshot Percent), at most once per 10 % step. */
+export const waitProgressSignal = defineSignal<[WaitProgress]>(WAIT_PROGRESS_SIGNAL);

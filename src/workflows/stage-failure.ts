@@ -1,0 +1,37 @@
+/**
+ * The failure a run ends with names the stage that failed and keeps the activity's failure type (e.g.
+ * ImageQuotaExceeded), so the CLI and other services can tell causes apart without parsing messages.
+ */
+import { ActivityFailure, ApplicationFailure, TemporalFailure, TimeoutFailure } from '@temporalio/workflow';
+import type { StageName } from './types';
+
+export function stageFailure(stage: StageName, err: unknown): ApplicationFailure {
+  if (err instanceof ApplicationFailure) return err;
+  if (err instanceof ActivityFailure) {
+    const cause = err.cause;
+    if (cause instanceof ApplicationFailure) {
+      return ApplicationFailure.create({
+        message: `${stage}: ${cause.message}`,
+        type: cause.type ?? 'PipelineStageFailed',
+        nonRetryable: true,
+        details: cause.details as unknown[] | undefined,
+        cause: err,
+      });
+    }
+    if (cause instanceof TimeoutFailure) {
+      return ApplicationFailure.create({
+        message: `${stage}: ${err.activityType} timed out (${cause.timeoutType !== undefined ? `timeout type ${cause.timeoutType}` : 'timeout'}); the stage's time bound is set by timeouts.*`,
+        type: 'StageTimedOut',
+        nonRetryable: true,
+        cause: err,
+      });
+    }
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  return ApplicationFailure.create({
+    message: `${stage}: ${message}`,
+    type: 'PipelineStageFailed',
+    nonRetryable: true,
+    cause: err instanceof TemporalFailure ? err : undefined,
+  });
+}
