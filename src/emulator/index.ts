@@ -21,6 +21,12 @@ import { registerLifecycleHooks } from './cvm/lifecycle';
 import { GuestFiles } from './guest/files';
 import { Store } from './state/store';
 import { seedDemo } from './seed';
+import { snapshotActions } from './cbs/snapshots';
+import { diskActions } from './cbs/disks';
+import { imageSharingActions } from './cvm/image-sharing';
+import { runInstancesAction } from './cvm/run-instances';
+import { tatActions } from './tat/commands';
+import { CommandRunner } from './tat/runner';
 
 export type { Durations } from './core/durations';
 
@@ -72,14 +78,24 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     store,
     durations: resolveDurations(opts.speed ?? 1, opts.durations),
     guests: new GuestFiles(dataDir),
+    runner: new CommandRunner(dataDir),
     now: () => Date.now(),
   };
   registerLifecycleHooks(world);
+  abandonInterruptedTasks(world);
   const credentials = new Map(credentialsFrom(opts).map((c) => [c.secretId, c.secretKey]));
   const limiter = new RateLimiter(opts.rateLimits ?? true);
   const faults = new Faults();
   const log = new RequestLog();
-  const router = new Router().add([...imageActions, ...instanceActions]);
+  const router = new Router().add([
+    ...imageActions,
+    ...imageSharingActions,
+    ...instanceActions,
+    runInstancesAction,
+    ...snapshotActions,
+    ...diskActions,
+    ...tatActions,
+  ]);
   const admin = createAdmin({
     world,
     faults,
@@ -113,10 +129,24 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     async close() {
       if (closed) return;
       closed = true;
+      world.runner.stopAll();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       store.save();
       if (tempDir) rmSync(tempDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Commands that were running when the emulator stopped cannot be resumed: they end FAILED, saying why. */
+function abandonInterruptedTasks(world: World): void {
+  for (const task of Object.values(world.store.state.tasks)) {
+    if (task.status === 'RUNNING' || task.status === 'PENDING') {
+      Object.assign(task, {
+        status: 'FAILED',
+        exitCode: -1,
+        errorInfo: 'the emulator restarted while the command ran',
+      });
+    }
+  }
 }

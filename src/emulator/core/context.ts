@@ -5,11 +5,13 @@ import { ApiError, invalidValue, missing } from './errors';
 import { bool, int, list, str, strList } from './params';
 import type { Store } from '../state/store';
 import type { GuestFiles } from '../guest/files';
+import type { CommandRunner } from '../tat/runner';
 
 export interface World {
   store: Store;
   durations: Durations;
   guests: GuestFiles;
+  runner: CommandRunner;
   now(): number;
 }
 

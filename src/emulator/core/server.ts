@@ -35,7 +35,7 @@ export function readBody(req: IncomingMessage): Promise<Buffer> {
     req.on('data', (c: Buffer) => {
       size += c.length;
       if (size > MAX_BODY_BYTES) {
-        reject(new ApiError('InvalidParameter', 'The request body exceeds 10 MB.'));
+        reject(new ApiError('RequestSizeLimitExceeded', 'The request body exceeds 10 MB.'));
         req.destroy();
       } else chunks.push(c);
     });

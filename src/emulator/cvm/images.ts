@@ -110,10 +110,7 @@ function createImage(params: Params, ctx: ActionContext): Body<cvm.CreateImageRe
   }
   assertIdle(inst);
   if (inst.state !== 'RUNNING' && inst.state !== 'STOPPED') {
-    throw new ApiError(
-      'UnsupportedOperation.InvalidInstanceState',
-      `Instance ${inst.id} is ${inst.state}; it must be RUNNING or STOPPED.`,
-    );
+    throw new ApiError('InvalidInstanceState', `Instance ${inst.id} is ${inst.state}; it must be RUNNING or STOPPED.`);
   }
   const onlineCapable = inst.sourceImageType === 'PUBLIC_IMAGE' && inst.createdTime >= '2018-07-01';
   if (inst.state === 'RUNNING' && !force && !onlineCapable) {

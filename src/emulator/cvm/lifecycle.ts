@@ -114,6 +114,7 @@ export function registerLifecycleHooks(world: World): void {
       if (!rec) return;
       if (to === 'TERMINATED') return removeInstance(world, rec);
       rec.latestOperationState = to === 'LAUNCH_FAILED' ? 'FAILED' : 'SUCCESS';
+      if (to === 'STOPPED') world.guests.resetRuntime(rec.id);
       if (to === 'RUNNING' && rec.latestOperation === 'RunInstances') bootCheck(world, rec);
     }
     if (kind === 'image') {

@@ -89,6 +89,11 @@ export class GuestFiles {
     if (existsSync(from)) cpSync(from, to, { recursive: true });
   }
 
+  /** What a reboot forgets: /run (the emulated mount table lives there). */
+  resetRuntime(instanceId: string): void {
+    rmSync(join(this.instanceRoot(instanceId), 'run'), { recursive: true, force: true });
+  }
+
   removeInstance(instanceId: string): void {
     rmSync(this.instanceRoot(instanceId), { recursive: true, force: true });
   }

@@ -54,9 +54,9 @@ export function deviceMatches(spec: string, disks: DiskIdentity[]): boolean {
   if (spec.startsWith('LABEL=')) return disks.some((d) => d.fsLabel !== '' && d.fsLabel === unquote(spec.slice(6)));
   if (spec.startsWith('/dev/disk/by-uuid/')) return disks.some((d) => d.fsUuid === spec.slice(18));
   if (spec.startsWith('/dev/disk/by-label/')) return disks.some((d) => d.fsLabel === spec.slice(19));
-  // /dev/vdb or a partition of it (/dev/vdb1).
+  // /dev/vdb or a partition of it (/dev/vdb1); a blank disk (no filesystem) cannot be mounted either.
   const m = /^(\/dev\/[a-z]+?)(\d*)$/.exec(spec);
-  return m ? disks.some((d) => d.device === m[1]) : false;
+  return m ? disks.some((d) => d.device === m[1] && (d.fsUuid !== '' || m[1] === '/dev/vda')) : false;
 }
 
 /** The first fstab line that would hang boot on an instance with these disks, or undefined. */

@@ -43,7 +43,6 @@ export interface InstanceRecord {
   lockedByImage?: string;
   stoppedMode?: string;
   tags: { Key: string; Value: string }[];
-  clientToken?: string;
 }
 
 export type DiskState = 'UNATTACHED' | 'ATTACHING' | 'ATTACHED' | 'DETACHING' | 'EXPANDING' | 'ROLLBACKING';
@@ -67,7 +66,7 @@ export interface DiskRecord {
   snapshotId?: string;
   createdTime: string;
   deleteWithInstance: boolean;
-  clientToken?: string;
+  tags?: { Key: string; Value: string }[];
 }
 
 export type SnapshotState = 'CREATING' | 'NORMAL' | 'CREATEFAILED' | 'ROLLBACKING' | 'COPYING_FROM_REMOTE';
@@ -85,6 +84,7 @@ export interface SnapshotRecord {
   imageIds: string[];
   fsUuid: string;
   fsLabel: string;
+  tags?: { Key: string; Value: string }[];
 }
 
 export type ImageState = 'CREATING' | 'NORMAL' | 'CREATEFAILED' | 'SYNCING' | 'USING';
@@ -107,7 +107,7 @@ export interface ImageRecord {
   snapshotIds: string[];
   tags: { Key: string; Value: string }[];
   family?: string;
-  sharedWith: string[];
+  sharedWith: { accountId: string; createdTime: string }[];
   /** Where the image's captured guest files live (relative to the data dir). */
   filesDir?: string;
   /** For synced copies: the image they copy. */
@@ -124,7 +124,8 @@ export interface TaskRecord {
   status: TaskStatus;
   exitCode?: number;
   output: string; // base64
-  outputTruncated?: boolean;
+  /** Output bytes beyond TAT's 24 KB that were dropped. */
+  dropped?: number;
   created: string;
   start?: string;
   end?: string;

@@ -1,0 +1,279 @@
+/* global process, console */
+// Runs as a standalone CommonJS script under plain node (no transpiler), hence require().
+/* eslint-disable @typescript-eslint/no-require-imports */
+/**
+ * Stand-ins for mount, umount, blkid, lsblk and findmnt inside emulated TAT commands. They answer from the
+ * instance's emulated disks (EMULATOR_DISKS_FILE) and keep the mount table inside the guest tree
+ * ($GUEST_ROOT/run/emulator-mounts.json), so guest scripts run unchanged and never touch this machine's mounts.
+ * Plain CommonJS run by node: the shims in the emulator's bin dir exec `node guest-tools.js <tool> args…`.
+ */
+'use strict';
+const fs = require('node:fs');
+const path = require('node:path');
+
+const GUEST_ROOT = process.env.GUEST_ROOT || '/nonexistent-guest-root';
+const MOUNTS_FILE = path.join(GUEST_ROOT, 'run', 'emulator-mounts.json');
+const PSEUDO = [
+  'proc',
+  'sysfs',
+  'tmpfs',
+  'devtmpfs',
+  'devpts',
+  'cgroup',
+  'cgroup2',
+  'securityfs',
+  'debugfs',
+  'nfs',
+  'nfs4',
+  'cifs',
+];
+
+/** @returns {{device: string, fsUuid: string, fsLabel: string, sizeGb: number, usage: string}[]} */
+function disks() {
+  try {
+    return JSON.parse(fs.readFileSync(process.env.EMULATOR_DISKS_FILE || '', 'utf8'));
+  } catch {
+    return [];
+  }
+}
+
+const hasFs = (d) => d.fsUuid !== '';
+const partition = (d) => (d.usage === 'SYSTEM_DISK' ? `${d.device}1` : d.device);
+
+/** Finds the disk an fstab/mount source names: /dev/vdX[N], UUID=, LABEL=, /dev/disk/by-uuid|by-label/. */
+function resolve(spec) {
+  const unq = (s) => s.replace(/^"(.*)"$/, '$1');
+  const all = disks();
+  if (spec.startsWith('UUID=')) return all.find((d) => hasFs(d) && d.fsUuid === unq(spec.slice(5)));
+  if (spec.startsWith('LABEL='))
+    return all.find((d) => hasFs(d) && d.fsLabel !== '' && d.fsLabel === unq(spec.slice(6)));
+  if (spec.startsWith('/dev/disk/by-uuid/')) return all.find((d) => hasFs(d) && d.fsUuid === spec.slice(18));
+  if (spec.startsWith('/dev/disk/by-label/')) return all.find((d) => hasFs(d) && d.fsLabel === spec.slice(19));
+  const m = /^(\/dev\/[a-z]+?)(\d*)$/.exec(spec);
+  return m ? all.find((d) => d.device === m[1]) : undefined;
+}
+
+function fstab() {
+  let text = '';
+  try {
+    text = fs.readFileSync(path.join(GUEST_ROOT, 'etc', 'fstab'), 'utf8');
+  } catch {
+    return [];
+  }
+  return text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'))
+    .map((l) => {
+      const [source, target = '', fstype = 'auto', options = 'defaults'] = l.split(/\s+/);
+      return { source, target, fstype, options: options.split(',') };
+    });
+}
+
+const mountable = (e) => e.fstype !== 'swap' && e.target !== 'none' && !PSEUDO.includes(e.fstype);
+
+/** The mount table; on first use after a boot it is what systemd mounted from /etc/fstab. */
+function readMounts() {
+  try {
+    return JSON.parse(fs.readFileSync(MOUNTS_FILE, 'utf8'));
+  } catch {
+    const booted = [];
+    for (const e of fstab().filter(mountable)) {
+      if (e.options.includes('noauto')) continue;
+      const d = resolve(e.source);
+      if (d && hasFs(d))
+        booted.push({ source: partition(d), target: e.target, fstype: e.fstype === 'auto' ? 'ext4' : e.fstype });
+    }
+    if (!booted.some((m) => m.target === '/')) {
+      const root = disks().find((d) => d.usage === 'SYSTEM_DISK');
+      if (root) booted.unshift({ source: partition(root), target: '/', fstype: 'ext4' });
+    }
+    writeMounts(booted);
+    return booted;
+  }
+}
+
+function writeMounts(list) {
+  fs.mkdirSync(path.dirname(MOUNTS_FILE), { recursive: true });
+  fs.writeFileSync(MOUNTS_FILE, JSON.stringify(list, null, 2));
+}
+
+function mountOne(source, target, fstype) {
+  const d = resolve(source);
+  if (!d) {
+    console.error(`mount: ${target}: special device ${source} does not exist.`);
+    return 32;
+  }
+  if (!hasFs(d)) {
+    console.error(
+      `mount: ${target}: wrong fs type, bad option, bad superblock on ${d.device}, missing codepage or helper program, or other error.`,
+    );
+    return 32;
+  }
+  const list = readMounts();
+  if (list.some((m) => m.target === target)) return 0;
+  fs.mkdirSync(path.join(GUEST_ROOT, target), { recursive: true });
+  list.push({ source: partition(d), target, fstype: fstype && fstype !== 'auto' ? fstype : 'ext4' });
+  writeMounts(list);
+  return 0;
+}
+
+function parseFlags(args, withValue) {
+  const flags = {};
+  const rest = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (withValue.includes(a)) flags[a] = args[++i];
+    else if (a.startsWith('--') && a.includes('=')) flags[a.slice(0, a.indexOf('='))] = a.slice(a.indexOf('=') + 1);
+    else if (a.startsWith('-')) flags[a] = true;
+    else rest.push(a);
+  }
+  return { flags, rest };
+}
+
+function mount(args) {
+  const { flags, rest } = parseFlags(args, ['-t', '-o', '-O', '-L', '-U']);
+  if (flags['-a']) {
+    let code = 0;
+    const mounted = readMounts();
+    for (const e of fstab().filter(mountable)) {
+      if (e.options.includes('noauto') || mounted.some((m) => m.target === e.target)) continue;
+      const d = resolve(e.source);
+      if ((!d || !hasFs(d)) && e.options.includes('nofail')) continue;
+      code = mountOne(e.source, e.target, e.fstype) || code;
+    }
+    return code;
+  }
+  if (rest.length === 0) {
+    for (const m of readMounts()) console.log(`${m.source} on ${m.target} type ${m.fstype} (rw,relatime)`);
+    return 0;
+  }
+  if (rest.length === 1) {
+    const e = fstab().find((x) => x.target === rest[0] || x.source === rest[0]);
+    if (!e) {
+      console.error(`mount: ${rest[0]}: can't find in /etc/fstab.`);
+      return 1;
+    }
+    return mountOne(e.source, e.target, e.fstype);
+  }
+  return mountOne(rest[0], rest[1], flags['-t']);
+}
+
+function umount(args) {
+  const { rest } = parseFlags(args, ['-t', '-O']);
+  if (rest.length === 0) {
+    console.error('umount: bad usage');
+    return 1;
+  }
+  let code = 0;
+  for (const what of rest) {
+    const list = readMounts();
+    const d = resolve(what);
+    const idx = list.findIndex((m) => m.target === what || m.source === what || (d && m.source === partition(d)));
+    if (idx < 0) {
+      console.error(`umount: ${what}: not mounted.`);
+      code = 32;
+      continue;
+    }
+    list.splice(idx, 1);
+    writeMounts(list);
+  }
+  return code;
+}
+
+function blkid(args) {
+  const { flags, rest } = parseFlags(args, ['-o', '-s', '-U', '-L']);
+  const withFs = disks().filter(hasFs);
+  if (flags['-U'] || flags['-L']) {
+    const d = resolve(flags['-U'] ? `UUID=${flags['-U']}` : `LABEL=${flags['-L']}`);
+    if (!d) return 2;
+    console.log(partition(d));
+    return 0;
+  }
+  const selected = rest.length
+    ? rest.map((r) => withFs.find((d) => d.device === r || partition(d) === r)).filter(Boolean)
+    : withFs;
+  if (selected.length === 0) return 2;
+  for (const d of selected) {
+    const tags = { UUID: d.fsUuid, TYPE: 'ext4' };
+    if (d.fsLabel) tags.LABEL = d.fsLabel;
+    const wanted = flags['-s'] ? [flags['-s']] : Object.keys(tags);
+    if (flags['-o'] === 'value') wanted.forEach((k) => tags[k] !== undefined && console.log(tags[k]));
+    else if (flags['-o'] === 'export') {
+      console.log(`DEVNAME=${partition(d)}`);
+      wanted.forEach((k) => tags[k] !== undefined && console.log(`${k}=${tags[k]}`));
+    } else console.log(`${partition(d)}: ${wanted.map((k) => `${k}="${tags[k] ?? ''}"`).join(' ')}`);
+  }
+  return 0;
+}
+
+function lsblk(args) {
+  const { flags } = parseFlags(args, ['-o']);
+  const cols = flags['-o']
+    ? String(flags['-o']).toUpperCase().split(',')
+    : flags['-f']
+      ? ['NAME', 'FSTYPE', 'LABEL', 'UUID', 'MOUNTPOINTS']
+      : ['NAME', 'SIZE', 'TYPE', 'MOUNTPOINTS'];
+  const mounts = readMounts();
+  const rows = disks().map((d) => {
+    const dev = partition(d);
+    const mp = mounts
+      .filter((m) => m.source === dev)
+      .map((m) => m.target)
+      .join(',');
+    const v = {
+      NAME: flags['-p'] ? dev : dev.replace('/dev/', ''),
+      SIZE: `${d.sizeGb}G`,
+      TYPE: d.usage === 'SYSTEM_DISK' ? 'part' : 'disk',
+      FSTYPE: hasFs(d) ? 'ext4' : '',
+      LABEL: d.fsLabel,
+      UUID: d.fsUuid,
+      MOUNTPOINT: mp,
+      MOUNTPOINTS: mp,
+    };
+    return cols.map((c) => v[c] ?? '');
+  });
+  if (!flags['-n']) rows.unshift(cols);
+  for (const r of rows) console.log(r.join(' ').trimEnd());
+  return 0;
+}
+
+function findmnt(args) {
+  const { flags, rest } = parseFlags(args, ['-o', '-t', '-S', '-T', '--target', '--source']);
+  if (flags['--verify']) {
+    let errors = 0;
+    for (const e of fstab().filter(mountable)) {
+      const d = resolve(e.source);
+      if (!d) {
+        console.log(`${e.target}\n   [E] unreachable source: ${e.source}: No such file or directory`);
+        errors++;
+      } else if (!hasFs(d)) {
+        console.log(`${e.target}\n   [E] cannot detect on-disk filesystem type`);
+        errors++;
+      }
+    }
+    console.log(errors ? `\n${errors} parse errors, 0 errors, 0 warnings` : 'Success, no errors or warnings detected');
+    return errors ? 1 : 0;
+  }
+  const list =
+    flags['-s'] || flags['--fstab'] ? fstab().map((e) => ({ ...e, options: e.options.join(',') })) : readMounts();
+  const target = rest[0] || flags['-T'] || flags['--target'];
+  const source = flags['-S'] || flags['--source'];
+  const shown = list.filter((m) => (!target || m.target === target) && (!source || m.source === source));
+  if (shown.length === 0) return 1;
+  const cols = flags['-o'] ? String(flags['-o']).toUpperCase().split(',') : ['TARGET', 'SOURCE', 'FSTYPE', 'OPTIONS'];
+  if (!flags['-n']) console.log(cols.join(' '));
+  for (const m of shown) {
+    const v = { TARGET: m.target, SOURCE: m.source, FSTYPE: m.fstype, OPTIONS: m.options || 'rw,relatime' };
+    console.log(cols.map((c) => v[c] ?? '').join(' '));
+  }
+  return 0;
+}
+
+const TOOLS = { mount, umount, blkid, lsblk, findmnt };
+const [tool, ...args] = process.argv.slice(2);
+if (!TOOLS[tool]) {
+  console.error(`guest-tools: unknown tool ${tool}`);
+  process.exit(1);
+}
+process.exit(TOOLS[tool](args));

@@ -1,0 +1,116 @@
+/**
+ * Runs a TAT command for real: bash on this machine, cwd and GUEST_ROOT = the instance's file tree, PATH
+ * starting with shims (mount, umount, blkid, lsblk, findmnt) that answer from the emulated disks.
+ * Time and output are bounded like TAT's (Timeout seconds; 24 KB of output).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DiskIdentity } from '../guest/fstab';
+
+export const MAX_OUTPUT_BYTES = 24 * 1024;
+const SHIMS = ['mount', 'umount', 'blkid', 'lsblk', 'findmnt'];
+
+export interface RunRequest {
+  taskId: string;
+  script: string;
+  guestRoot: string;
+  cwd: string;
+  timeoutSec: number;
+  disks: (DiskIdentity & { sizeGb: number; usage: string })[];
+}
+
+export interface RunResult {
+  status: 'SUCCESS' | 'FAILED' | 'TIMEOUT';
+  exitCode: number;
+  output: Buffer;
+  dropped: number;
+  start: number;
+  end: number;
+}
+
+export class CommandRunner {
+  private readonly binDir: string;
+  private readonly workDir: string;
+  private readonly running = new Set<ChildProcess>();
+
+  constructor(dataDir: string) {
+    this.binDir = join(dataDir, 'bin');
+    this.workDir = join(dataDir, 'tat');
+    mkdirSync(this.binDir, { recursive: true });
+    mkdirSync(this.workDir, { recursive: true });
+    const tools = join(this.binDir, 'guest-tools.js');
+    copyFileSync(join(__dirname, 'guest-tools.js'), tools);
+    for (const name of SHIMS) {
+      const shim = join(this.binDir, name);
+      writeFileSync(shim, `#!/bin/sh\nexec "${process.execPath}" "${tools}" ${name} "$@"\n`);
+      chmodSync(shim, 0o755);
+    }
+  }
+
+  run(req: RunRequest): Promise<RunResult> {
+    const scriptFile = join(this.workDir, `${req.taskId}.sh`);
+    const disksFile = join(this.workDir, `${req.taskId}.disks.json`);
+    writeFileSync(scriptFile, req.script);
+    writeFileSync(disksFile, JSON.stringify(req.disks));
+    const start = Date.now();
+    return new Promise((resolve) => {
+      const child = spawn('bash', [scriptFile], {
+        cwd: req.cwd,
+        detached: true, // own process group, so a timeout kills everything the script started
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: {
+          PATH: `${this.binDir}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`,
+          HOME: req.guestRoot,
+          LANG: 'C.UTF-8',
+          GUEST_ROOT: req.guestRoot,
+          EMULATOR_DISKS_FILE: disksFile,
+        },
+      });
+      this.running.add(child);
+      const chunks: Buffer[] = [];
+      let kept = 0;
+      let dropped = 0;
+      const collect = (c: Buffer) => {
+        const take = Math.max(0, Math.min(MAX_OUTPUT_BYTES - kept, c.length));
+        if (take) chunks.push(c.subarray(0, take));
+        kept += take;
+        dropped += c.length - take;
+      };
+      child.stdout!.on('data', collect);
+      child.stderr!.on('data', collect);
+      let timedOut = false;
+      const timer = setTimeout(() => {
+        timedOut = true;
+        killGroup(child);
+      }, req.timeoutSec * 1000);
+      const finish = (code: number | null) => {
+        clearTimeout(timer);
+        this.running.delete(child);
+        rmSync(scriptFile, { force: true });
+        rmSync(disksFile, { force: true });
+        const exitCode = code ?? -1;
+        const status = timedOut ? 'TIMEOUT' : exitCode === 0 ? 'SUCCESS' : 'FAILED';
+        resolve({ status, exitCode, output: Buffer.concat(chunks), dropped, start, end: Date.now() });
+      };
+      child.on('error', (err) => {
+        collect(Buffer.from(`emulator: cannot run bash: ${err.message}\n`));
+        finish(127);
+      });
+      child.on('close', (code) => finish(code));
+    });
+  }
+
+  /** Kills every command still running (emulator shutdown). */
+  stopAll(): void {
+    for (const child of this.running) killGroup(child);
+  }
+}
+
+function killGroup(child: ChildProcess): void {
+  try {
+    if (child.pid) process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    child.kill('SIGKILL');
+  }
+}
