@@ -43,12 +43,13 @@ export function formatStatus(summary: PipelineSummary, progress?: PipelineProgre
   const started = progress?.startedAt ? Date.parse(progress.startedAt) : summary.startTime.getTime();
   const end = summary.closeTime?.getTime() ?? now;
   const stage = progress?.stage ?? summary.stage ?? '?';
-  const percent = progress?.percent !== undefined ? ` (${Math.round(progress.percent)}%)` : '';
+  const stagePercent = progress?.stagePercent !== undefined ? ` (${Math.round(progress.stagePercent)}%)` : '';
   const rows: [string, string][] = [
     ['Pipeline', summary.workflowId],
     ['Status', summary.status],
-    ['Stage', `${stage}${percent}`],
+    ['Stage', `${stage}${stagePercent}`],
   ];
+  if (progress?.percent !== undefined) rows.push(['Progress', `${Math.round(progress.percent)}% of the pipeline`]);
   if (progress?.waitingFor) rows.push(['Waiting for', progress.waitingFor]);
   rows.push(['Region', summary.region ?? '—'], ['Instance', summary.instanceId ?? '—']);
   rows.push(['Image', progress?.imageId ?? summary.imageId ?? '—']);

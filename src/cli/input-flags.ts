@@ -90,3 +90,40 @@ export function resolveWorkflowId(idOrInstance: string, region?: string): string
   if (region && !idOrInstance.includes('/')) return pipelineWorkflowId(region, idOrInstance);
   return idOrInstance;
 }
+
+/** Which `create` flag sets each input field, so a validation problem can name the flag to fix. */
+const FLAG_FOR_FIELD: Record<string, string> = {
+  region: '--region',
+  instanceId: '--instance-id',
+  imageName: '--image-name',
+  imageDescription: '--description',
+  imageFamily: '--family',
+  tags: '--tag',
+  shutdown: '--shutdown',
+  dataDisks: '--data-disks',
+  fstab: '--fstab',
+  approval: '--approval',
+  'approval.required': '--approval',
+  'approval.timeout': '--approval-timeout',
+  launch: '--launch',
+  'launch.count': '--launch',
+  'launch.instanceType': '--launch-instance-type',
+  'launch.zone': '--launch-zone',
+  'launch.keep': '--launch-keep',
+  'timeouts.image': '--image-timeout',
+  'timeouts.snapshot': '--snapshot-timeout',
+  'timeouts.instance': '--instance-timeout',
+  dryRun: '--dry-run',
+};
+
+export function flagForField(field: string): string | undefined {
+  return FLAG_FOR_FIELD[field] ?? (field.startsWith('tags.') ? '--tag' : undefined);
+}
+
+/** "--image-name (imageName): must be at most 60 characters", one line per problem. */
+export function describeProblems(problems: { field: string; message: string }[]): string[] {
+  return problems.map(({ field, message }) => {
+    const flag = flagForField(field);
+    return `${flag ? `${flag} (${field})` : field}: ${message}`;
+  });
+}

@@ -5,7 +5,6 @@
 import { CancelledFailure } from '@temporalio/common';
 import { Presets, SingleBar } from 'cli-progress';
 import type { PipelineClient } from '../client/pipeline-client';
-import { overallPercent } from '../client/stages';
 import type { CreateCustomImageResult, PipelineProgress, StageName } from '../workflows/types';
 import { formatElapsed } from './format';
 
@@ -21,8 +20,19 @@ interface View {
   finish(stage: StageName | 'detached'): void;
 }
 
-function stageLabel(p: PipelineProgress): string {
-  return p.percent !== undefined && p.stage !== 'completed' ? `${p.stage} ${Math.round(p.percent)}%` : p.stage;
+/**
+ * The bar's value: the workflow's whole-pipeline estimate, never moving backwards (compensation keeps
+ * the last value) and reaching 100 only when the run has completed.
+ */
+export function barPercent(p: Pick<PipelineProgress, 'stage' | 'percent'>, previous = 0): number {
+  if (p.stage === 'completed') return 100;
+  if (p.percent === undefined) return previous;
+  return Math.max(previous, Math.min(Math.round(p.percent), 99));
+}
+
+/** The stage, with its own percent when Tencent reports one (snapshots). */
+export function stageLabel(p: Pick<PipelineProgress, 'stage' | 'stagePercent'>): string {
+  return p.stagePercent !== undefined ? `${p.stage} ${Math.round(p.stagePercent)}%` : p.stage;
 }
 
 function detail(p: PipelineProgress, workflowId: string): string {
@@ -61,7 +71,7 @@ class BarView implements View {
   }
   update(p: PipelineProgress): void {
     this.last = p;
-    this.value = overallPercent(p, this.value);
+    this.value = barPercent(p, this.value);
     this.bar.update(this.value, this.payload(p));
   }
   finish(stage: StageName | 'detached'): void {
@@ -73,7 +83,11 @@ class BarView implements View {
       updatedAt: '',
     };
     if (stage === 'completed') this.value = 100;
-    const payload = this.payload({ ...base, stage: stage === 'detached' ? base.stage : stage, percent: undefined });
+    const payload = this.payload({
+      ...base,
+      stage: stage === 'detached' ? base.stage : stage,
+      stagePercent: undefined,
+    });
     this.bar.update(this.value, { ...payload, detail: stage === 'detached' ? 'detached' : '' });
     this.bar.stop();
   }

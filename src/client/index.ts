@@ -2,6 +2,5 @@
 export * from './pipeline-client';
 export * from './list-query';
 export * from './metadata';
-export * from './stages';
 export * from '../workflows/types';
 export * from '../workflows/search-attributes';

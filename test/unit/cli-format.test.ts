@@ -55,8 +55,9 @@ describe('formatStatus', () => {
     startTime: new Date('2024-01-01T00:00:00Z'),
   };
   const progress: PipelineProgress = {
-    stage: 'waiting-for-image',
-    percent: 40,
+    stage: 'snapshotting-data-disks',
+    percent: 70,
+    stagePercent: 40,
     imageId: 'img-12345678',
     snapshotIds: [],
     launchedInstanceIds: [],
@@ -65,16 +66,17 @@ describe('formatStatus', () => {
     updatedAt: '2024-01-01T00:01:00.000Z',
   };
 
-  it('shows stage, percent, what it waits for and elapsed time', () => {
+  it('shows stage, percents, what it waits for and elapsed time', () => {
     const text = formatStatus(summary, progress, Date.parse('2024-01-01T00:02:30Z'));
-    expect(text).toMatch(/^Stage +waiting-for-image \(40%\)$/m);
+    expect(text).toMatch(/^Stage +snapshotting-data-disks \(40%\)$/m);
+    expect(text).toMatch(/^Progress +70% of the pipeline$/m);
     expect(text).toMatch(/^Waiting for +image img-12345678 to become NORMAL$/m);
     expect(text).toMatch(/^Image +img-12345678$/m);
     expect(text).toMatch(/\(2m30s elapsed\)$/m);
   });
 
   it('tells the operator how to answer a pending approval', () => {
-    const text = formatStatus(summary, { ...progress, stage: 'awaiting-approval', percent: undefined });
+    const text = formatStatus(summary, { ...progress, stage: 'awaiting-approval', stagePercent: undefined });
     expect(text).toContain(`cvm-image approve ${id}`);
   });
 });

@@ -1,6 +1,14 @@
 import { CommanderError, type Command } from 'commander';
 import { Writable } from 'node:stream';
-import { inputFromFlags, parsePositiveInt, parseTag, resolveWorkflowId } from '../../src/cli/input-flags';
+import {
+  describeProblems,
+  flagForField,
+  inputFromFlags,
+  parsePositiveInt,
+  parseTag,
+  resolveWorkflowId,
+} from '../../src/cli/input-flags';
+import { validateInput } from '../../src/workflows/validation';
 import { buildProgram } from '../../src/cli/program';
 
 const required = { region: 'ap-guangzhou', instanceId: 'ins-abc12345', imageName: 'web-base' };
@@ -51,6 +59,51 @@ describe('inputFromFlags', () => {
 
   it('refuses launch options without a launch count', () => {
     expect(() => inputFromFlags({ ...required, launchKeep: true })).toThrow(/need --launch <count>/);
+  });
+});
+
+/** Leaf paths of a JSON object, e.g. launch.count. */
+function leaves(value: object, prefix = ''): string[] {
+  return Object.entries(value).flatMap(([k, v]) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? leaves(v, `${prefix}${k}.`) : [`${prefix}${k}`],
+  );
+}
+
+describe('validation problems name the flag to fix', () => {
+  it('knows the flag of every field a create command can set', () => {
+    const all = inputFromFlags({
+      ...required,
+      description: 'd',
+      family: 'f',
+      tag: { team: 'web' },
+      shutdown: 'never',
+      dataDisks: 'exclude',
+      fstab: 'ignore',
+      approvalTimeout: '5m',
+      launch: 1,
+      launchInstanceType: 't',
+      launchZone: 'z',
+      launchKeep: true,
+      imageTimeout: '1h',
+      snapshotTimeout: '1h',
+      instanceTimeout: '1h',
+      dryRun: true,
+    });
+    const unmapped = leaves(all).filter((field) => !flagForField(field));
+    expect(unmapped).toEqual([]);
+  });
+
+  it("turns the workflow validator's problems into flag-named lines", () => {
+    let problems: { field: string; message: string }[] = [];
+    try {
+      validateInput({ ...required, imageName: 'x'.repeat(61), timeouts: { image: 'soon' } });
+    } catch (err) {
+      problems = (err as { details: [{ problems: typeof problems }] }).details[0].problems;
+    }
+    const lines = describeProblems(problems);
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^--image-name \(imageName\): .*60 characters/);
+    expect(lines[1]).toMatch(/^--image-timeout \(timeouts\.image\): /);
   });
 });
 

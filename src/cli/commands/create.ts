@@ -4,8 +4,12 @@ import type { PipelineClient } from '../../client/pipeline-client';
 import { withClient, type CliIO } from '../context';
 import { explainError } from '../errors';
 import { formatResult } from '../format';
+import { ApplicationFailure } from '@temporalio/common';
+import type { CreateCustomImageInput } from '../../workflows/types';
+import { validateInput, type FieldProblem } from '../../workflows/validation';
 import {
   DATA_DISK_MODES,
+  describeProblems,
   FSTAB_MODES,
   SHUTDOWN_MODES,
   inputFromFlags,
@@ -20,6 +24,17 @@ interface CreateCommandFlags extends CreateFlags {
   taskQueue?: string;
   watch?: boolean;
   interval: number;
+}
+
+function inputProblems(input: CreateCustomImageInput): FieldProblem[] {
+  try {
+    validateInput(input);
+    return [];
+  } catch (err) {
+    if (!(err instanceof ApplicationFailure)) throw err;
+    const details = err.details?.[0] as { problems?: FieldProblem[] } | undefined;
+    return details?.problems ?? [{ field: 'input', message: err.message }];
+  }
 }
 
 /** Follows a pipeline until it ends, prints the result or the failure; Ctrl-C detaches. */
@@ -85,6 +100,17 @@ export function createCommand(io: CliIO): Command {
         input = inputFromFlags(flags);
       } catch (err) {
         command.error(`error: ${(err as Error).message}`);
+      }
+      // The workflow's own validator, run here first: bad input never reaches the server or the cloud.
+      const problems = inputProblems(input);
+      if (problems.length) {
+        io.err.write(
+          `cvm-image: invalid input, nothing was started:\n${describeProblems(problems)
+            .map((l) => `  ${l}\n`)
+            .join('')}`,
+        );
+        process.exitCode = 1;
+        return;
       }
       await withClient(command, io, async (client) => {
         const { workflowId, runId } = await client.start(input, {

@@ -1,0 +1,144 @@
+/**
+ * The Temporal Web UI, checked in a real browser (Debian's chromium driven by playwright-core): a
+ * finished pipeline shows its summary and details, its current details, its search attributes and a
+ * summary for every activity. Saves the screenshots the README shows.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { defaultPayloadConverter } from '@temporalio/common';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { pipelineDetails, pipelineSummary } from '../../src/client';
+import type { CreateCustomImageInput, CreateCustomImageResult } from '../../src/workflows/types';
+import { ROOT } from '../helpers/processes';
+import { startStack, type Stack } from '../helpers/stack';
+
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** CI machines are fresh: install Debian's chromium once (idempotent; needs root). */
+function ensureChromium(): void {
+  if (existsSync(CHROMIUM)) return;
+  if (process.getuid?.() !== 0)
+    throw new Error(`${CHROMIUM} is missing; install Debian's chromium (apt-get install chromium)`);
+  const opts = { stdio: 'ignore' as const, env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } };
+  execFileSync('apt-get', ['update', '-qq'], opts);
+  execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'chromium'], opts);
+}
+
+/** Markdown as the UI renders it, reduced to words, for "is this text on the page" checks. */
+const words = (s: string) =>
+  s
+    .replace(/[*_`#>]/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+
+describe('Temporal Web UI', () => {
+  let stack: Stack;
+  let browser: Browser;
+  let page: Page;
+  let input: CreateCustomImageInput;
+  let workflowId: string;
+  let result: CreateCustomImageResult;
+
+  beforeAll(async () => {
+    ensureChromium();
+    stack = await startStack({ ui: true });
+    const instanceId = await stack.emulator.admin.createInstance({ dataDisks: [{ sizeGb: 20 }] });
+    input = { region: 'ap-guangzhou', instanceId, imageName: 'ui-golden', tags: { team: 'web' } };
+    ({ workflowId } = await stack.client.start(input));
+    result = await stack.client.result(workflowId);
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    // Never wait for networkidle: the UI polls forever.
+    await page.goto(`${stack.uiUrl}/namespaces/default/workflows/${encodeURIComponent(workflowId)}`, {
+      waitUntil: 'load',
+    });
+    await page.getByRole('heading', { name: workflowId }).waitFor({ timeout: 30_000 });
+  }, 600_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.stop();
+  });
+
+  /** Waits (bounded) until the main pane's text, reduced to words, contains `expected`. */
+  async function mainTextContains(expected: string): Promise<void> {
+    let text = '';
+    for (let i = 0; i < 150; i++) {
+      text = words(await page.innerText('main'));
+      if (text.includes(expected)) return;
+      await page.waitForTimeout(200);
+    }
+    throw new Error(`the page never showed "${expected}"; it shows:\n${text}`);
+  }
+
+  async function openTab(name: string): Promise<string> {
+    await page.getByRole('tab', { name }).click();
+    return page.innerText('main');
+  }
+
+  it('shows the pipeline as completed', async () => {
+    expect(result.imageId).toMatch(/^img-/);
+    await page.getByText('Completed', { exact: true }).first().waitFor();
+  });
+
+  it('shows the summary, the details and the current details', async () => {
+    await openTab('User Metadata');
+    await page.getByText(pipelineSummary(input)).waitFor();
+    const metadata = await stack.client.temporal.workflow
+      .getHandle(workflowId)
+      .query<{ currentDetails?: string }>('__temporal_workflow_metadata');
+    expect(metadata.currentDetails?.trim()).toBeTruthy();
+    // The UI fetches the current details from the worker; wait until it has rendered them.
+    await mainTextContains(words(metadata.currentDetails!.split('\n').find((l) => l.trim())!));
+    const text = words(await page.innerText('main'));
+    for (const line of pipelineDetails(input).split('\n\n')) expect(text).toContain(words(line));
+    mkdirSync(path.join(ROOT, 'docs'), { recursive: true });
+    await page.screenshot({ path: path.join(ROOT, 'docs', 'ui-workflow.png') });
+  });
+
+  it('shows the search attributes an operator filters by', async () => {
+    await openTab('Search Attributes');
+    await page.getByText('"CvmImageId"').waitFor();
+    const text = await page.innerText('main');
+    expect(text).toMatch(/"CvmRegion": \[?\s*"ap-guangzhou"/);
+    expect(text).toMatch(new RegExp(`"CvmInstanceId": \\[?\\s*"${input.instanceId}"`));
+    expect(text).toMatch(new RegExp(`"CvmImageId": \\[?\\s*"${result.imageId}"`));
+    expect(text).toMatch(/"CvmPipelineStage": \[?\s*"completed"/);
+  });
+
+  it('shows a summary for every activity in the timeline and the event history', async () => {
+    const history = await stack.client.temporal.workflow.getHandle(workflowId).fetchHistory();
+    const summaries = new Set<string>();
+    for (const event of history.events ?? []) {
+      const payload = event.activityTaskScheduledEventAttributes && event.userMetadata?.summary;
+      if (payload) summaries.add(defaultPayloadConverter.fromPayload<string>(payload));
+    }
+    const scheduled = (history.events ?? []).filter((e) => e.activityTaskScheduledEventAttributes).length;
+    expect(scheduled).toBeGreaterThan(2);
+    expect(summaries.size).toBeGreaterThan(2);
+
+    await openTab('Timeline');
+    await page
+      .getByText([...summaries][0], { exact: false })
+      .first()
+      .waitFor();
+    await page.screenshot({ path: path.join(ROOT, 'docs', 'ui-workflow-timeline.png'), fullPage: true });
+
+    const text = await openTab('Event History');
+    await page
+      .getByText([...summaries][0])
+      .first()
+      .waitFor();
+    const all = await page.innerText('main');
+    for (const summary of summaries) expect(all + text).toContain(summary);
+  });
+});
