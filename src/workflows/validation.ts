@@ -131,7 +131,8 @@ function problems(error: z.ZodError): FieldProblem[] {
     const at = issue.path.map(String).join('.');
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) out.push({ field: at ? `${at}.${key}` : key, message: 'is not a known field' });
-    } else {
+    } else if (!out.some((p) => p.field === (at || 'input'))) {
+      // One problem per field: the first is the one to fix.
       out.push({ field: at || 'input', message: at ? issue.message : 'must be a JSON object' });
     }
   }
