@@ -85,10 +85,11 @@ export async function startTestEmulator(opts: EmulatorOptions = {}): Promise<Tes
   };
 }
 
-/** Polls until `check` returns a value (not undefined/false) or the deadline passes. */
+/** Polls until `check` returns a value (not undefined/false) or the deadline passes. The default interval keeps
+ * one poller under the strictest per-action rate limit (10/s is not polled; Describe* allow 20–40/s). */
 export async function waitFor<T>(
   check: () => Promise<T | undefined | false> | T | undefined | false,
-  { timeoutMs = 20_000, intervalMs = 25, what = 'condition' } = {},
+  { timeoutMs = 20_000, intervalMs = 60, what = 'condition' } = {},
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -97,4 +98,15 @@ export async function waitFor<T>(
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, intervalMs));
   }
+}
+
+/** The Tencent error code a call fails with; throws if it succeeds. */
+export async function errorCode(call: Promise<unknown>): Promise<string> {
+  try {
+    await call;
+  } catch (e) {
+    const err = e as { code?: string; httpCode?: number; message?: string };
+    return err.code ?? (err.httpCode ? `HTTP ${err.httpCode}` : `no code: ${err.message}`);
+  }
+  throw new Error('expected the call to fail, but it succeeded');
 }

@@ -1,5 +1,5 @@
 /** CVM image actions through the real tencentcloud-sdk-nodejs against a running emulator. */
-import { startTestEmulator, waitFor, type TestEmulator } from '../helpers/emulator';
+import { errorCode, startTestEmulator, waitFor, type TestEmulator } from '../helpers/emulator';
 
 const REGION = 'ap-guangzhou';
 let emu: TestEmulator;
@@ -11,15 +11,6 @@ afterAll(() => emu?.close());
 beforeEach(() => emu.admin.reset());
 
 const cvm = () => emu.clients.cvm(REGION);
-
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    return (e as { code?: string }).code ?? `no code: ${(e as Error).message}`;
-  }
-  throw new Error('expected the call to fail');
-}
 
 async function waitImage(imageId: string, state: string) {
   return waitFor(
@@ -101,25 +92,27 @@ describe('CreateImage', () => {
     const foreignDisk = (await cvm().DescribeInstances({ InstanceIds: [other] })).InstanceSet![0].DataDisks![0].DiskId!;
     const { ImageId } = await cvm().CreateImage({ ImageName: 'dup', InstanceId: id });
     await waitImage(ImageId!, 'NORMAL');
-    expect(await codeOf(cvm().CreateImage({ ImageName: 'dup', InstanceId: id }))).toBe('InvalidImageName.Duplicate');
-    expect(await codeOf(cvm().CreateImage({ ImageName: 'x'.repeat(61), InstanceId: id }))).toBe(
+    expect(await errorCode(cvm().CreateImage({ ImageName: 'dup', InstanceId: id }))).toBe('InvalidImageName.Duplicate');
+    expect(await errorCode(cvm().CreateImage({ ImageName: 'x'.repeat(61), InstanceId: id }))).toBe(
       'InvalidParameterValue.TooLong',
     );
-    expect(await codeOf(cvm().CreateImage({ ImageName: 'd', ImageDescription: 'y'.repeat(257), InstanceId: id }))).toBe(
-      'InvalidParameterValue.TooLong',
-    );
-    expect(await codeOf(cvm().CreateImage({ ImageName: 'f', InstanceId: id, DataDiskIds: [foreignDisk] }))).toBe(
+    expect(
+      await errorCode(cvm().CreateImage({ ImageName: 'd', ImageDescription: 'y'.repeat(257), InstanceId: id })),
+    ).toBe('InvalidParameterValue.TooLong');
+    expect(await errorCode(cvm().CreateImage({ ImageName: 'f', InstanceId: id, DataDiskIds: [foreignDisk] }))).toBe(
       'InvalidParameter.DataDiskNotBelongSpecifiedInstance',
     );
-    expect(await codeOf(cvm().CreateImage({ ImageName: 'n', InstanceId: 'ins-00000000' }))).toBe(
+    expect(await errorCode(cvm().CreateImage({ ImageName: 'n', InstanceId: 'ins-00000000' }))).toBe(
       'InvalidInstanceId.NotFound',
     );
-    expect(await codeOf(cvm().CreateImage({ ImageName: 'n', InstanceId: 'bogus' }))).toBe(
+    expect(await errorCode(cvm().CreateImage({ ImageName: 'n', InstanceId: 'bogus' }))).toBe(
       'InvalidInstanceId.Malformed',
     );
-    expect(await codeOf(cvm().CreateImage({ ImageName: 'dry', InstanceId: id, DryRun: true }))).toBe('DryRunOperation');
+    expect(await errorCode(cvm().CreateImage({ ImageName: 'dry', InstanceId: id, DryRun: true }))).toBe(
+      'DryRunOperation',
+    );
     await emu.admin.config({ imageQuota: { 'ap-guangzhou': 1 } });
-    expect(await codeOf(cvm().CreateImage({ ImageName: 'second', InstanceId: id }))).toBe('ImageQuotaLimitExceeded');
+    expect(await errorCode(cvm().CreateImage({ ImageName: 'second', InstanceId: id }))).toBe('ImageQuotaLimitExceeded');
     await emu.admin.config({ imageQuota: { 'ap-guangzhou': 10 } });
     const state = await emu.admin.state();
     expect(state.images.map((i) => i.name)).toEqual(['dup']);
@@ -133,7 +126,7 @@ describe('CreateImage', () => {
     expect(ok.ImageId).toMatch(/^img-/);
     expect((await cvm().DescribeInstances({ InstanceIds: [modern] })).InstanceSet![0].InstanceState).toBe('RUNNING');
     for (const id of [legacy, privateSource]) {
-      expect(await codeOf(cvm().CreateImage({ ImageName: `n-${id}`, InstanceId: id }))).toBe(
+      expect(await errorCode(cvm().CreateImage({ ImageName: `n-${id}`, InstanceId: id }))).toBe(
         'UnsupportedOperation.InstanceStateRunning',
       );
     }
@@ -141,7 +134,7 @@ describe('CreateImage', () => {
     await cvm().CreateImage({ ImageName: 'forced', InstanceId: legacy, ForcePoweroff: 'TRUE' });
     expect((await cvm().DescribeInstances({ InstanceIds: [legacy] })).InstanceSet![0].InstanceState).toBe('STOPPED');
     // While the image is made, the instance is busy.
-    expect(await codeOf(cvm().StartInstances({ InstanceIds: [legacy] }))).toBe(
+    expect(await errorCode(cvm().StartInstances({ InstanceIds: [legacy] }))).toBe(
       'OperationDenied.InstanceOperationInProgress',
     );
   });
@@ -205,15 +198,15 @@ describe('DescribeImages', () => {
 
   it('refuses ImageIds with Filters, Limit over 100 and unknown filters', async () => {
     expect(
-      await codeOf(
+      await errorCode(
         cvm().DescribeImages({
           ImageIds: ['img-00000000'],
           Filters: [{ Name: 'image-type', Values: ['PRIVATE_IMAGE'] }],
         }),
       ),
     ).toBe('InvalidParameter.InvalidParameterCoexistImageIdsFilters');
-    expect(await codeOf(cvm().DescribeImages({ Limit: 101 }))).toBe('InvalidParameterValue');
-    expect(await codeOf(cvm().DescribeImages({ Filters: [{ Name: 'no-such-filter', Values: ['x'] }] }))).toBe(
+    expect(await errorCode(cvm().DescribeImages({ Limit: 101 }))).toBe('InvalidParameterValue');
+    expect(await errorCode(cvm().DescribeImages({ Filters: [{ Name: 'no-such-filter', Values: ['x'] }] }))).toBe(
       'InvalidFilter',
     );
   });

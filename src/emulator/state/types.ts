@@ -124,6 +124,8 @@ export interface TaskRecord {
   status: TaskStatus;
   exitCode?: number;
   output: string; // base64
+  /** Set once a DescribeInvocationTasks has shown the task RUNNING (see tat/commands.ts). */
+  observedRunning?: boolean;
   /** Output bytes beyond TAT's 24 KB that were dropped. */
   dropped?: number;
   created: string;

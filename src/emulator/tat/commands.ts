@@ -153,27 +153,39 @@ function describeInvocationTasks(params: Params, ctx: ActionContext): Body<tat.D
   const hide = p.bool('HideOutput') ?? false;
   return {
     TotalCount: found.length,
-    InvocationTaskSet: page(found, params, 20, 100).map((t) => ({
-      InvocationId: t.invocationId,
-      InvocationTaskId: t.id,
-      CommandId: s.invocations[t.invocationId]?.commandId,
-      TaskStatus: t.status,
-      InstanceId: t.instanceId,
-      TaskResult: {
-        ExitCode: t.exitCode ?? 0,
-        Output: hide ? '' : t.output,
-        ExecStartTime: t.start ?? '',
-        ExecEndTime: t.end ?? '',
-        Dropped: t.dropped ?? 0,
-      },
-      StartTime: t.start ?? '',
-      EndTime: t.end ?? '',
-      CreatedTime: t.created,
-      UpdatedTime: t.end ?? t.start ?? t.created,
-      ErrorInfo: t.errorInfo ?? '',
-      InvocationSource: 'USER',
-    })),
+    InvocationTaskSet: page(found, params, 20, 100)
+      .map(reportable)
+      .map((t) => ({
+        InvocationId: t.invocationId,
+        InvocationTaskId: t.id,
+        CommandId: s.invocations[t.invocationId]?.commandId,
+        TaskStatus: t.status,
+        InstanceId: t.instanceId,
+        TaskResult: {
+          ExitCode: t.exitCode ?? 0,
+          Output: hide ? '' : t.output,
+          ExecStartTime: t.start ?? '',
+          ExecEndTime: t.end ?? '',
+          Dropped: t.dropped ?? 0,
+        },
+        StartTime: t.start ?? '',
+        EndTime: t.end ?? '',
+        CreatedTime: t.created,
+        UpdatedTime: t.end ?? t.start ?? t.created,
+        ErrorInfo: t.errorInfo ?? '',
+        InvocationSource: 'USER',
+      })),
   };
+}
+
+/**
+ * The agent reports asynchronously: a task is always seen RUNNING at least once before its result, however
+ * fast the script, so pollers meet the same sequence as on Tencent Cloud (and tests can rely on it).
+ */
+function reportable(t: TaskRecord): TaskRecord {
+  if (t.observedRunning) return t;
+  t.observedRunning = true;
+  return { ...t, status: 'RUNNING', exitCode: undefined, output: '', end: undefined, dropped: undefined };
 }
 
 const AGENT_FILTERS: FilterTable<InstanceRecord> = {

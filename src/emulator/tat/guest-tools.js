@@ -182,7 +182,7 @@ function umount(args) {
 }
 
 function blkid(args) {
-  const { flags, rest } = parseFlags(args, ['-o', '-s', '-U', '-L']);
+  const { flags, rest } = parseFlags(args, ['-o', '-s', '-U', '-L', '-t']);
   const withFs = disks().filter(hasFs);
   if (flags['-U'] || flags['-L']) {
     const d = resolve(flags['-U'] ? `UUID=${flags['-U']}` : `LABEL=${flags['-L']}`);
@@ -190,15 +190,24 @@ function blkid(args) {
     console.log(partition(d));
     return 0;
   }
-  const selected = rest.length
-    ? rest.map((r) => withFs.find((d) => d.device === r || partition(d) === r)).filter(Boolean)
-    : withFs;
-  if (selected.length === 0) return 2;
-  for (const d of selected) {
+  const tagsOf = (d) => {
     const tags = { UUID: d.fsUuid, TYPE: 'ext4' };
     if (d.fsLabel) tags.LABEL = d.fsLabel;
+    return tags;
+  };
+  let selected = rest.length
+    ? rest.map((r) => withFs.find((d) => d.device === r || partition(d) === r)).filter(Boolean)
+    : withFs;
+  if (flags['-t']) {
+    const [key, value = ''] = String(flags['-t']).split('=');
+    selected = selected.filter((d) => tagsOf(d)[key] === value.replace(/^"(.*)"$/, '$1'));
+  }
+  if (selected.length === 0) return 2;
+  for (const d of selected) {
+    const tags = tagsOf(d);
     const wanted = flags['-s'] ? [flags['-s']] : Object.keys(tags);
-    if (flags['-o'] === 'value') wanted.forEach((k) => tags[k] !== undefined && console.log(tags[k]));
+    if (flags['-o'] === 'device') console.log(partition(d));
+    else if (flags['-o'] === 'value') wanted.forEach((k) => tags[k] !== undefined && console.log(tags[k]));
     else if (flags['-o'] === 'export') {
       console.log(`DEVNAME=${partition(d)}`);
       wanted.forEach((k) => tags[k] !== undefined && console.log(`${k}=${tags[k]}`));
@@ -207,34 +216,72 @@ function blkid(args) {
   return 0;
 }
 
+/** Block devices as lsblk sees them: the system disk vda with its root partition vda1; data disks whole. */
+function blockDevices() {
+  const mounts = readMounts();
+  const mp = (dev) =>
+    mounts
+      .filter((m) => m.source === dev)
+      .map((m) => m.target)
+      .join(',');
+  const out = [];
+  for (const d of disks()) {
+    const name = d.device.replace('/dev/', '');
+    const isSystem = d.usage === 'SYSTEM_DISK';
+    const fsOf = (own) =>
+      own && hasFs(d) ? { FSTYPE: 'ext4', LABEL: d.fsLabel, UUID: d.fsUuid } : { FSTYPE: '', LABEL: '', UUID: '' };
+    out.push({
+      NAME: name,
+      KNAME: name,
+      PATH: d.device,
+      PKNAME: '',
+      SIZE: `${d.sizeGb}G`,
+      TYPE: 'disk',
+      MOUNTPOINT: isSystem ? '' : mp(d.device),
+      ...fsOf(!isSystem),
+      disk: d.device,
+    });
+    if (isSystem) {
+      const part = partition(d);
+      out.push({
+        NAME: `${name}1`,
+        KNAME: `${name}1`,
+        PATH: part,
+        PKNAME: name,
+        SIZE: `${d.sizeGb}G`,
+        TYPE: 'part',
+        MOUNTPOINT: mp(part),
+        ...fsOf(true),
+        disk: d.device,
+      });
+    }
+  }
+  return out.map((r) => ({ ...r, MOUNTPOINTS: r.MOUNTPOINT, RM: '0', RO: '0' }));
+}
+
 function lsblk(args) {
-  const { flags } = parseFlags(args, ['-o']);
+  const { flags, rest } = parseFlags(args, ['-o']);
   const cols = flags['-o']
     ? String(flags['-o']).toUpperCase().split(',')
     : flags['-f']
       ? ['NAME', 'FSTYPE', 'LABEL', 'UUID', 'MOUNTPOINTS']
       : ['NAME', 'SIZE', 'TYPE', 'MOUNTPOINTS'];
-  const mounts = readMounts();
-  const rows = disks().map((d) => {
-    const dev = partition(d);
-    const mp = mounts
-      .filter((m) => m.source === dev)
-      .map((m) => m.target)
-      .join(',');
-    const v = {
-      NAME: flags['-p'] ? dev : dev.replace('/dev/', ''),
-      SIZE: `${d.sizeGb}G`,
-      TYPE: d.usage === 'SYSTEM_DISK' ? 'part' : 'disk',
-      FSTYPE: hasFs(d) ? 'ext4' : '',
-      LABEL: d.fsLabel,
-      UUID: d.fsUuid,
-      MOUNTPOINT: mp,
-      MOUNTPOINTS: mp,
-    };
-    return cols.map((c) => v[c] ?? '');
-  });
-  if (!flags['-n']) rows.unshift(cols);
-  for (const r of rows) console.log(r.join(' ').trimEnd());
+  let rows = blockDevices();
+  if (rest.length) {
+    const missing = rest.find((r) => !rows.some((row) => row.PATH === r));
+    if (missing) {
+      console.error(`lsblk: ${missing}: not a block device`);
+      return 32;
+    }
+    // A disk argument lists the disk and its partitions; a partition argument only itself.
+    rows = rows.filter((row) =>
+      rest.some((r) => row.PATH === r || (row.disk === r && !rows.some((x) => x.PATH === r && x.TYPE === 'part'))),
+    );
+  }
+  if (flags['-d']) rows = rows.filter((r) => r.TYPE === 'disk');
+  const lines = rows.map((r) => cols.map((c) => (c === 'NAME' && flags['-p'] ? r.PATH : (r[c] ?? ''))));
+  if (!flags['-n']) lines.unshift(cols);
+  for (const l of lines) console.log(l.join(' ').trimEnd());
   return 0;
 }
 
