@@ -37,9 +37,9 @@ const GUEST_TOOLS: Record<string, string> = {
   *) exit 2 ;;
 esac`,
   lsblk: `case "$*" in
-  "-no PKNAME /dev/vda1"|"-no PKNAME /dev/vda2"|"-no PKNAME /dev/vda3") echo vda ;;
-  "-no PKNAME /dev/vdb1") echo vdb ;;
-  *) echo ;;
+  "-n -o PKNAME /dev/vda1"|"-n -o PKNAME /dev/vda2"|"-n -o PKNAME /dev/vda3") echo vda ;;
+  "-n -o PKNAME /dev/vdb1") echo vdb ;;
+  *) echo NAME SIZE TYPE ;;
 esac`,
   mount: `echo "mount $*" >> "$GUEST_ROOT/mount.log"`,
 };

@@ -18,8 +18,9 @@ NETWORK_FS=" nfs nfs4 cifs smbfs smb3 glusterfs ceph 9p davfs fuse.sshfs fuse.gl
 disk_of() {
   local dev="$1" parent name
   [ -n "$dev" ] || return 1
-  parent=$(lsblk -no PKNAME "$dev" 2>/dev/null | head -n1 | tr -d '[:space:]')
-  if [ -n "$parent" ]; then echo "$parent"; return 0; fi
+  parent=$(lsblk -n -o PKNAME "$dev" 2>/dev/null | head -n1 | tr -d '[:space:]')
+  # Only a plausible kernel disk name counts (a limited lsblk may print something else).
+  case "$parent" in *[!a-z0-9]* | '') ;; *) echo "$parent"; return 0 ;; esac
   name="${dev##*/}"
   case "$name" in
     nvme*n*p[0-9]*) echo "${name%p*}" ;;
