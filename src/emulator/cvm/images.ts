@@ -108,6 +108,14 @@ function createImage(params: Params, ctx: ActionContext): Body<cvm.CreateImageRe
       );
     }
   }
+  // Name and quota first: a retried call whose first attempt went through meets the duplicate, not the lock.
+  if (privateImages(s, region).some((i) => i.name === name)) {
+    throw new ApiError('InvalidImageName.Duplicate', `An image named \`${name}\` already exists in ${region}.`);
+  }
+  const quota = imageQuota(s, region);
+  if (privateImages(s, region).length >= quota) {
+    throw new ApiError('ImageQuotaLimitExceeded', `The custom image quota of ${region} (${quota}) is used up.`);
+  }
   assertIdle(inst);
   if (inst.state !== 'RUNNING' && inst.state !== 'STOPPED') {
     throw new ApiError('InvalidInstanceState', `Instance ${inst.id} is ${inst.state}; it must be RUNNING or STOPPED.`);
@@ -118,13 +126,6 @@ function createImage(params: Params, ctx: ActionContext): Body<cvm.CreateImageRe
       'UnsupportedOperation.InstanceStateRunning',
       `Instance ${inst.id} cannot be imaged while running: online creation needs an instance created from a public image on or after 2018-07-01. Stop it first or pass ForcePoweroff=TRUE.`,
     );
-  }
-  if (privateImages(s, region).some((i) => i.name === name)) {
-    throw new ApiError('InvalidImageName.Duplicate', `An image named \`${name}\` already exists in ${region}.`);
-  }
-  const quota = imageQuota(s, region);
-  if (privateImages(s, region).length >= quota) {
-    throw new ApiError('ImageQuotaLimitExceeded', `The custom image quota of ${region} (${quota}) is used up.`);
   }
   if (p.bool('DryRun')) throw new ApiError('DryRunOperation', 'The request would have succeeded; DryRun is set.');
 
