@@ -91,6 +91,8 @@ export function explainError(err: unknown, ctx: ErrorContext, workflowId?: strin
     );
   }
   if (err instanceof WorkflowNotFoundError) {
+    // Updates to a closed run come back as "not found", which would send the operator looking elsewhere.
+    if (/already completed/i.test(err.message)) return `pipeline ${err.workflowId || workflowId} has already ended`;
     return `no pipeline with id ${err.workflowId ?? workflowId ?? '?'} in namespace ${ctx.namespace}`;
   }
   if (err instanceof WorkflowUpdateFailedError) {

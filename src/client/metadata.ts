@@ -9,10 +9,11 @@ import { CvmInstanceId, CvmPipelineStage, CvmRegion } from '../workflows/search-
 /** Stage recorded at start; the workflow replaces it with its real stages. */
 export const QUEUED_STAGE = 'queued';
 
-/** One line for the UI's workflow list and header. */
+/** One line for the UI's workflow list and header (Temporal markdown). */
 export function pipelineSummary(input: CreateCustomImageInput): string {
   const verb = input.dryRun ? 'Dry run: image' : 'Image';
-  return `${verb} "${input.imageName}" from ${input.instanceId} in ${input.region}`;
+  // Temporal markdown: a code span keeps the name intact (quotes would be typeset as curly ones).
+  return `${verb} \`${input.imageName}\` from ${input.instanceId} in ${input.region}`;
 }
 
 /** Markdown shown under "Details" in the Temporal UI: the choices that change what the run does. */
@@ -21,7 +22,7 @@ export function pipelineDetails(input: CreateCustomImageInput): string {
     `**Instance** \`${input.instanceId}\` in \`${input.region}\``,
     `**Image name** \`${input.imageName}\`${input.imageFamily ? ` (family \`${input.imageFamily}\`)` : ''}`,
     `**Shutdown** ${input.shutdown ?? 'auto'}${input.approval?.required ? `, approval required (timeout ${input.approval.timeout ?? 'none'})` : ''}`,
-    `**Data disks** ${input.dataDisks ?? 'snapshot'} · **fstab** ${input.fstab ?? 'fix'}`,
+    `**Data disks** ${input.dataDisks ?? 'snapshot (when it has any)'} · **fstab** ${input.fstab ?? 'fix'}`,
   ];
   if (input.launch) {
     const l = input.launch;

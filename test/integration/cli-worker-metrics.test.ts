@@ -6,6 +6,9 @@ import { freePort } from '../../src/devserver/dev-server';
 import { spawnTs } from '../helpers/processes';
 import { testAddress, testClient, uniqueTaskQueue } from '../helpers/temporal';
 
+// The project-level testTimeout in jest.config.js is not applied by Jest 30; long steps need this.
+jest.setTimeout(180_000);
+
 async function scrapeUntil(url: string, pattern: RegExp, what: string): Promise<string> {
   let last = '';
   for (let i = 0; i < 300; i++) {

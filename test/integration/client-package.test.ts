@@ -8,6 +8,9 @@ import path from 'node:path';
 import { installBuiltPackage } from '../helpers/stack';
 import { ROOT } from '../helpers/processes';
 
+// The project-level testTimeout in jest.config.js is not applied by Jest 30; long steps need this.
+jest.setTimeout(180_000);
+
 function run(cmd: string, args: string[], cwd: string): Promise<{ code: number; out: string }> {
   return new Promise((resolve) => {
     execFile(cmd, args, { cwd, timeout: 120_000 }, (err, stdout, stderr) =>

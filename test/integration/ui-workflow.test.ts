@@ -13,6 +13,9 @@ import type { CreateCustomImageInput, CreateCustomImageResult } from '../../src/
 import { ROOT } from '../helpers/processes';
 import { startStack, type Stack } from '../helpers/stack';
 
+// The project-level testTimeout in jest.config.js is not applied by Jest 30; long steps need this.
+jest.setTimeout(180_000);
+
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
   '--headless',
@@ -69,11 +72,20 @@ describe('Temporal Web UI', () => {
     await stack?.stop();
   });
 
+  /** The main pane plus the frames the UI renders markdown (summary, details) in. */
+  async function visibleText(): Promise<string> {
+    const parts = [await page.innerText('main')];
+    for (const frame of page.frames()) {
+      if (frame !== page.mainFrame()) parts.push(await frame.innerText('body').catch(() => ''));
+    }
+    return parts.join('\n');
+  }
+
   /** Waits (bounded) until the main pane's text, reduced to words, contains `expected`. */
   async function mainTextContains(expected: string): Promise<void> {
     let text = '';
     for (let i = 0; i < 150; i++) {
-      text = words(await page.innerText('main'));
+      text = words(await visibleText());
       if (text.includes(expected)) return;
       await page.waitForTimeout(200);
     }
@@ -92,14 +104,14 @@ describe('Temporal Web UI', () => {
 
   it('shows the summary, the details and the current details', async () => {
     await openTab('User Metadata');
-    await page.getByText(pipelineSummary(input)).waitFor();
+    await mainTextContains(words(pipelineSummary(input)));
     const metadata = await stack.client.temporal.workflow
       .getHandle(workflowId)
       .query<{ currentDetails?: string }>('__temporal_workflow_metadata');
     expect(metadata.currentDetails?.trim()).toBeTruthy();
     // The UI fetches the current details from the worker; wait until it has rendered them.
     await mainTextContains(words(metadata.currentDetails!.split('\n').find((l) => l.trim())!));
-    const text = words(await page.innerText('main'));
+    const text = words(await visibleText());
     for (const line of pipelineDetails(input).split('\n\n')) expect(text).toContain(words(line));
     mkdirSync(path.join(ROOT, 'docs'), { recursive: true });
     await page.screenshot({ path: path.join(ROOT, 'docs', 'ui-workflow.png') });
@@ -131,7 +143,8 @@ describe('Temporal Web UI', () => {
       .getByText([...summaries][0], { exact: false })
       .first()
       .waitFor();
-    await page.screenshot({ path: path.join(ROOT, 'docs', 'ui-workflow-timeline.png'), fullPage: true });
+    await page.setViewportSize({ width: 1400, height: 1400 });
+    await page.screenshot({ path: path.join(ROOT, 'docs', 'ui-workflow-timeline.png') });
 
     const text = await openTab('Event History');
     await page

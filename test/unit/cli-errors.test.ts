@@ -70,6 +70,11 @@ describe('explainError', () => {
     expect(explainError(err, ctx)).toBe(`no pipeline with id ${id} in namespace default`);
   });
 
+  it('says a run has ended when an update reaches a closed run', () => {
+    const err = new WorkflowNotFoundError('workflow execution already completed', id, undefined);
+    expect(explainError(err, ctx)).toBe(`pipeline ${id} has already ended`);
+  });
+
   it('shows why an update was refused', () => {
     const err = new WorkflowUpdateFailedError(
       'Workflow Update failed',

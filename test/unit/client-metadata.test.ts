@@ -6,14 +6,14 @@ const base: CreateCustomImageInput = { region: 'ap-guangzhou', instanceId: 'ins-
 
 describe('pipeline metadata shown in the Temporal UI', () => {
   it('summarises the image, the instance and the region in one line', () => {
-    expect(pipelineSummary(base)).toBe('Image "web-base" from ins-abc12345 in ap-guangzhou');
+    expect(pipelineSummary(base)).toBe('Image `web-base` from ins-abc12345 in ap-guangzhou');
     expect(pipelineSummary({ ...base, dryRun: true })).toMatch(/^Dry run: /);
   });
 
   it('details state the defaults the workflow applies when fields are omitted', () => {
     const details = pipelineDetails(base);
     expect(details).toContain('**Shutdown** auto');
-    expect(details).toContain('**Data disks** snapshot · **fstab** fix');
+    expect(details).toContain('**Data disks** snapshot (when it has any) · **fstab** fix');
     expect(details).not.toContain('Launch');
     expect(details).not.toContain('Dry run');
   });

@@ -16,6 +16,11 @@ export function cancelCommand(io: CliIO): Command {
         command,
         io,
         async (client) => {
+          const before = await client.describe(id);
+          if (before.status !== 'RUNNING') {
+            io.out.write(`Nothing to cancel: ${id} has already ended (${before.status}).\n`);
+            return 0;
+          }
           await client.cancel(id);
           io.out.write(`Cancellation requested for ${id}.\n`);
           if (!flags.wait) return 0;
