@@ -53,7 +53,9 @@ export function imageActivities(rt: ActivityRuntime) {
       };
       if (args.dryRun) {
         try {
-          await rt.api.cvm(args.region, 'CreateImage', (c) => c.CreateImage({ ...request, DryRun: true }));
+          await rt.api.cvm(args.region, 'CreateImage', (c) =>
+            c.CreateImage({ ...request, DryRun: true, ForcePoweroff: args.forcePoweroff ? 'TRUE' : undefined }),
+          );
         } catch (err) {
           if (codeOf(err) === 'DryRunOperation') return { adopted: false, dryRun: true };
           throw err;

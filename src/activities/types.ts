@@ -88,6 +88,8 @@ export interface CreateImageArgs {
   tags: Record<string, string>;
   dataDiskIds?: string[];
   dryRun?: boolean;
+  /** Only with dryRun: validate as if the instance were shut down first (as the real run would). */
+  forcePoweroff?: boolean;
 }
 
 export interface CreateImageOutcome {

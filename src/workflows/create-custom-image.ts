@@ -4,7 +4,7 @@
  * failure or cancellation the undo steps run newest first and the instance ends as it started.
  */
 import { ApplicationFailure, isCancellation, log, setHandler, workflowInfo } from '@temporalio/workflow';
-import { WORKFLOW_FAILURES, type FstabLine } from '../activities/types';
+import { NON_RETRYABLE, WORKFLOW_FAILURES, type FstabLine } from '../activities/types';
 import { ShutdownApproval } from './approval';
 import { calls, run, undo, waits, within } from './activity-proxies';
 import { decideShutdown } from './decisions';
@@ -15,7 +15,7 @@ import { formatDuration } from './durations';
 import { progressQuery, waitProgressSignal } from './messages';
 import { PipelineTracker } from './progress';
 import { Saga, compensationIncomplete } from './saga';
-import { stageFailure } from './stage-failure';
+import { failureType, stageFailure } from './stage-failure';
 import type { CreateCustomImageInput, CreateCustomImageResult, DataDiskMode } from './types';
 import { invalidInput, validateInput, type PipelineInput } from './validation';
 
@@ -114,7 +114,13 @@ export async function createCustomImage(raw: CreateCustomImageInput): Promise<Cr
             run(undo.restoreFstab, `Undo: restore /etc/fstab on ${input.instanceId}`, [where]).then(() => undefined),
         });
         fstabLines = (
-          await run(calls.fixFstab, `Comment out data-disk lines in /etc/fstab of ${input.instanceId}`, [where])
+          await run(calls.fixFstab, `Comment out data-disk lines in /etc/fstab of ${input.instanceId}`, [where]).catch(
+            (err) => {
+              // TAT refused to deliver the script (agent offline, instance not running): nothing ran.
+              if (failureType(err) === NON_RETRYABLE.guestAgentOffline) forgetFstab();
+              throw err;
+            },
+          )
         ).dataLines;
         if (!fstabLines.length) forgetFstab();
         else

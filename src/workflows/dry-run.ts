@@ -34,6 +34,8 @@ export async function dryRun(
       imageFamily: input.imageFamily,
       tags: input.tags,
       dryRun: true,
+      // Tencent refuses a running instance that cannot be imaged online; the real run stops it first.
+      forcePoweroff: stop,
     },
   ]);
   result.warnings.push(`dry run: CreateImage "${input.imageName}" from ${input.instanceId} would be accepted`);

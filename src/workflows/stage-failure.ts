@@ -35,3 +35,9 @@ export function stageFailure(stage: StageName, err: unknown): ApplicationFailure
     cause: err instanceof TemporalFailure ? err : undefined,
   });
 }
+
+/** The ApplicationFailure type behind an activity failure, if any. */
+export function failureType(err: unknown): string | undefined {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  return cause instanceof ApplicationFailure ? (cause.type ?? undefined) : undefined;
+}
