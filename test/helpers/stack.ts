@@ -25,6 +25,8 @@ export interface StackOptions {
   taskQueue?: string;
   durations?: Partial<Durations>;
   seed?: 'demo';
+  /** The worker's Describe* polling interval (default 200 ms, the product's is 5 s). */
+  pollIntervalMs?: number;
 }
 
 export interface Stack {
@@ -60,7 +62,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       connection: native,
       taskQueue,
       workflowBundle: workflowBundle(),
-      deps: { clients: emulator.clients },
+      deps: { clients: emulator.clients, pollIntervalMs: opts.pollIntervalMs ?? 200 },
     });
     const running = worker.run();
     cleanups.push(async () => {
