@@ -263,20 +263,20 @@ export async function createCustomImage(raw: CreateCustomImageInput): Promise<Cr
     return result;
   } catch (err) {
     const cancelled = isCancellation(err);
-    const failedAt = tracker.progress.stage;
+    const failure = cancelled ? err : stageFailure(tracker.progress.stage, err);
     if (saga.pending.length) {
       tracker.enter('compensating', `undoing: ${[...saga.pending].reverse().join(', ')}`);
       const leaks = await saga.compensate();
       if (leaks.length) {
         tracker.enter('failed', `cleanup incomplete: ${leaks.map((l) => l.resources.join(', ')).join('; ')}`);
-        throw compensationIncomplete(leaks, err);
+        throw compensationIncomplete(leaks, failure);
       }
     }
     tracker.enter(
       cancelled ? 'cancelled' : 'failed',
-      cancelled ? 'cancelled; everything undone' : `failed: ${(err as Error).message}`,
+      cancelled ? 'cancelled; everything undone' : `failed: ${(failure as Error).message}`,
     );
-    throw cancelled ? err : stageFailure(failedAt, err);
+    throw failure;
   }
 }
 
