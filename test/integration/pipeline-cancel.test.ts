@@ -1,0 +1,155 @@
+/**
+ * Cancellation during each long wait: the waiting activity stops (it heartbeats and honours the cancel),
+ * the undo steps run in a non-cancellable scope, and the cloud ends as it was.
+ */
+import { CancelledFailure, WorkflowFailedError } from '@temporalio/client';
+import type { Durations } from '../../src/emulator';
+import type { FixtureInstance } from '../../src/emulator/cvm/fixtures';
+import { FAST_DURATIONS } from '../helpers/emulator';
+import {
+  instanceView,
+  leftovers,
+  onlineInstanceWithDataDisk,
+  progressWhen,
+  REGION,
+  startBench,
+  type PipelineBench,
+} from '../helpers/pipeline';
+import type { CreateCustomImageInput, PipelineProgress, StageName } from '../../src/workflows/types';
+
+jest.setTimeout(60_000);
+
+let bench: PipelineBench;
+beforeAll(async () => {
+  bench = await startBench();
+});
+afterAll(async () => bench?.close());
+
+const pre2018 = (): FixtureInstance => onlineInstanceWithDataDisk({ createdTime: '2017-03-01T00:00:00Z' });
+
+async function cancelDuring(
+  stage: StageName,
+  fixture: FixtureInstance,
+  input: Omit<CreateCustomImageInput, 'region' | 'instanceId'>,
+  slow: Partial<Durations>,
+  waitActivity?: string,
+  ready: (p: PipelineProgress) => boolean = () => true,
+) {
+  const { emu } = bench;
+  await emu.admin.config({ durations: { ...FAST_DURATIONS, ...slow } });
+  const instanceId = await emu.admin.createInstance(fixture);
+  const original = await instanceView(emu, instanceId);
+  const state0 = await emu.admin.state();
+  const handle = await bench.start({ region: REGION, instanceId, ...input });
+  await progressWhen(handle, (p) => p.stage === stage && ready(p), `stage ${stage}`);
+  await handle.cancel();
+  const err = await handle.result().then(
+    () => undefined,
+    (e) => e,
+  );
+  expect(err).toBeInstanceOf(WorkflowFailedError);
+  expect((err as WorkflowFailedError).cause).toBeInstanceOf(CancelledFailure);
+  expect((await handle.describe()).status.name).toBe('CANCELLED');
+
+  const { newImages, newSnapshots, newInstances, newDisks } = await leftovers(emu, state0);
+  expect({ newImages, newSnapshots, newInstances, newDisks }).toEqual({
+    newImages: [],
+    newSnapshots: [],
+    newInstances: [],
+    newDisks: [],
+  });
+  const source = await instanceView(emu, instanceId);
+  expect(source.state).toBe(original.state);
+  expect(source.files['/etc/fstab']).toBe(original.files['/etc/fstab']);
+  const events = (await handle.fetchHistory()).events!;
+  if (waitActivity) {
+    // The wait itself was cancelled (it heartbeats), rather than left to run to its end.
+    const scheduled = events.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === waitActivity);
+    const cancelled = events.find(
+      (e) => e.activityTaskCanceledEventAttributes?.scheduledEventId?.toString() === scheduled?.eventId?.toString(),
+    );
+    expect(cancelled).toBeDefined();
+  }
+  expect((await handle.query<{ stage: string }>('progress')).stage).toBe('cancelled');
+  return { events };
+}
+
+describe('cancelling a pipeline', () => {
+  it('while it waits for the source instance to finish an operation', async () => {
+    const { emu } = bench;
+    await emu.admin.config({ durations: { ...FAST_DURATIONS, instanceStopMs: 4000 } });
+    const instanceId = await emu.admin.createInstance({ region: REGION });
+    await emu.clients.cvm(REGION).StopInstances({ InstanceIds: [instanceId] });
+    const state0 = await emu.admin.state();
+    const handle = await bench.start({ region: REGION, instanceId, imageName: 'cancel-inspect' });
+    await progressWhen(handle, (p) => p.stage === 'inspecting', 'inspection');
+    await handle.cancel();
+    await expect(handle.result()).rejects.toBeInstanceOf(WorkflowFailedError);
+    expect((await handle.describe()).status.name).toBe('CANCELLED');
+    const events = (await handle.fetchHistory()).events!;
+    expect(events.some((e) => e.activityTaskCanceledEventAttributes)).toBe(true);
+    const { newImages } = await leftovers(emu, state0);
+    expect(newImages).toEqual([]);
+  });
+
+  it('while it waits for the shutdown approval', async () => {
+    await cancelDuring(
+      'awaiting-approval',
+      pre2018(),
+      { imageName: 'cancel-approval', approval: { required: true } },
+      {},
+    );
+  });
+
+  it('while it waits for the instance to stop', async () => {
+    await cancelDuring(
+      'stopping',
+      pre2018(),
+      { imageName: 'cancel-stop' },
+      { instanceStopMs: 1500 },
+      'waitForInstances',
+    );
+  });
+
+  it('while it waits for the image', async () => {
+    await cancelDuring(
+      'waiting-for-image',
+      onlineInstanceWithDataDisk(),
+      { imageName: 'cancel-image' },
+      { imageCreateMs: 2000 },
+      'waitForImage',
+    );
+  });
+
+  it('while it waits for the image of an instance it stopped', async () => {
+    await cancelDuring(
+      'waiting-for-image',
+      pre2018(),
+      { imageName: 'cancel-image-stopped' },
+      { imageCreateMs: 2000 },
+      'waitForImage',
+    );
+  });
+
+  it('while it waits for the data-disk snapshots', async () => {
+    await cancelDuring(
+      'snapshotting-data-disks',
+      onlineInstanceWithDataDisk(),
+      { imageName: 'cancel-snap' },
+      { snapshotCreateMs: 2000 },
+      'waitForSnapshots',
+      (p) => p.snapshotIds.length > 0,
+    );
+  });
+
+  it('while it waits for the launched instance', async () => {
+    await cancelDuring(
+      'launching',
+      onlineInstanceWithDataDisk(),
+      { imageName: 'cancel-launch', launch: { count: 1, keep: true } },
+      { instanceLaunchMs: 2000 },
+      'waitForInstances',
+      (p) => p.launchedInstanceIds.length > 0,
+    );
+  });
+});
