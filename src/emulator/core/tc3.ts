@@ -76,7 +76,9 @@ function headerValue(headers: IncomingHttpHeaders, name: string): string {
 
 /** Canonical requests worth trying: as the spec says (lowercased values) and as-sent; host with and without port. */
 function canonicalVariants(req: SignedRequest, signedHeaders: string[]): string[] {
-  const hashedPayload = sha256Hex(req.body);
+  // Clients may opt out of hashing the body (X-TC-Content-SHA256: UNSIGNED-PAYLOAD, e.g. the Python SDK's unsignedPayload).
+  const unsigned = headerValue(req.headers, 'x-tc-content-sha256') === 'UNSIGNED-PAYLOAD';
+  const hashedPayload = sha256Hex(unsigned ? 'UNSIGNED-PAYLOAD' : req.body);
   const host = headerValue(req.headers, 'host');
   const hostVariants = new Set([host, host.replace(/:\d+$/, '')]);
   const out = new Set<string>();
