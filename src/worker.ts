@@ -3,7 +3,14 @@
  * Tencent Cloud clients (or the emulator through TENCENTCLOUD_ENDPOINT), and shuts down gracefully on
  * SIGINT/SIGTERM. `npm run worker` runs it alone against whatever the environment points at.
  */
-import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
+import {
+  DefaultLogger,
+  NativeConnection,
+  Runtime,
+  Worker,
+  type LogLevel,
+  type WorkerOptions,
+} from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from './activities';
 import { cloudConfigFromEnv, createTencentClients } from './cloud/clients';
 import { taskQueueFromEnv, temporalTargetFromEnv } from './temporal/connection';
@@ -38,10 +45,17 @@ export async function createWorker(opts: CreateWorkerOptions): Promise<Worker> {
   });
 }
 
-/** Prometheus metrics when CVM_IMAGE_METRICS_ADDR (host:port) is set; must precede any connection. */
+/**
+ * Logging at CVM_IMAGE_LOG_LEVEL (default INFO) and Prometheus metrics when CVM_IMAGE_METRICS_ADDR
+ * (host:port) is set; must precede any connection.
+ */
 export function installRuntime(env: NodeJS.ProcessEnv = process.env): void {
   const bindAddress = env.CVM_IMAGE_METRICS_ADDR;
-  if (bindAddress) Runtime.install({ telemetryOptions: { metrics: { prometheus: { bindAddress } } } });
+  const level = (env.CVM_IMAGE_LOG_LEVEL?.toUpperCase() ?? 'INFO') as LogLevel;
+  Runtime.install({
+    logger: new DefaultLogger(level),
+    ...(bindAddress ? { telemetryOptions: { metrics: { prometheus: { bindAddress } } } } : {}),
+  });
 }
 
 export async function main(): Promise<void> {

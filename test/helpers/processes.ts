@@ -3,7 +3,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
-const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
 
 export interface Spawned {
   child: ChildProcess;
@@ -14,7 +13,8 @@ export interface Spawned {
 }
 
 export function spawnTs(script: string, args: string[] = [], env: NodeJS.ProcessEnv = {}): Spawned {
-  const child = spawn(TSX, [path.join(ROOT, script), ...args], {
+  // One process (node with tsx's loader), so signals reach the program itself, not a wrapper.
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, script), ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
