@@ -41,6 +41,7 @@ export class CommandRunner {
     mkdirSync(this.workDir, { recursive: true });
     const tools = join(this.binDir, 'guest-tools.js');
     copyFileSync(join(__dirname, 'guest-tools.js'), tools);
+    copyFileSync(join(__dirname, 'guest-lib.js'), join(this.binDir, 'guest-lib.js'));
     for (const name of SHIMS) {
       const shim = join(this.binDir, name);
       writeFileSync(shim, `#!/bin/sh\nexec "${process.execPath}" "${tools}" ${name} "$@"\n`);

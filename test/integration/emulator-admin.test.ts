@@ -1,0 +1,69 @@
+/** The `/_emulator/` control surface: validation, reset, config; and session tokens through the SDK. */
+import { createTencentClients } from '../../src/cloud/clients';
+import { errorCode, startTestEmulator, type TestEmulator } from '../helpers/emulator';
+
+let emu: TestEmulator;
+beforeAll(async () => {
+  emu = await startTestEmulator();
+});
+afterAll(() => emu?.close());
+
+async function raw(method: string, path: string, body?: string) {
+  const res = await fetch(`${emu.url}/_emulator/${path}`, {
+    method,
+    body,
+    headers: body ? { 'Content-Type': 'application/json' } : {},
+  });
+  return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+}
+
+it('POST instances validates its body, naming the field', async () => {
+  const bad = await raw('POST', 'instances', JSON.stringify({ state: 'EXPLODED' }));
+  expect(bad.status).toBe(400);
+  expect(String(bad.json.error)).toContain('state');
+  const unknown = await raw('POST', 'instances', JSON.stringify({ colour: 'red' }));
+  expect(unknown.status).toBe(400);
+  expect(String(unknown.json.error)).toContain('colour');
+  const zone = await raw('POST', 'instances', JSON.stringify({ zone: 'ap-shanghai-1' }));
+  expect(zone.status).toBe(400);
+  expect(String(zone.json.error)).toContain('zone');
+  expect((await raw('POST', 'instances', '{not json')).status).toBe(400);
+});
+
+it('answers 404 for unknown admin routes and reports config', async () => {
+  expect((await raw('GET', 'nothing-here')).status).toBe(404);
+  const cfg = await raw('GET', 'config');
+  expect(cfg.json).toMatchObject({
+    rateLimits: true,
+    imageQuota: { default: 10 },
+    secretIds: [emu.credential.secretId],
+  });
+  expect((await raw('POST', 'config', JSON.stringify({ durations: { imageCreateMs: -1 } }))).status).toBe(400);
+});
+
+it('POST reset empties every resource and the request counters', async () => {
+  await emu.admin.createInstance();
+  await emu.clients.cvm('ap-guangzhou').DescribeInstances({});
+  await emu.admin.reset();
+  const state = await emu.admin.state();
+  expect([state.instances, state.disks, state.images, state.snapshots, state.tasks]).toEqual([[], [], [], [], []]);
+  expect((await emu.admin.requests()).total).toBe(0);
+});
+
+it('accepts SDK calls carrying a session token (X-TC-Token)', async () => {
+  const withToken = createTencentClients({
+    endpoint: emu.url,
+    credential: { ...emu.credential, token: 'session-token' },
+  });
+  expect((await withToken.cvm('ap-guangzhou').DescribeImageQuota()).ImageNumQuota).toBe(10);
+});
+
+it('refuses InstanceIds together with Filters in DescribeInstances', async () => {
+  expect(
+    await errorCode(
+      emu.clients
+        .cvm('ap-guangzhou')
+        .DescribeInstances({ InstanceIds: ['ins-00000000'], Filters: [{ Name: 'zone', Values: ['x'] }] }),
+    ),
+  ).toBe('InvalidParameterCombination');
+});
