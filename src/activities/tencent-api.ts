@@ -8,6 +8,9 @@ import type { CbsClient, CvmClient, TatClient, TencentClients } from '../cloud/c
 import { classify } from './errors';
 import type { RateLimiter } from './rate-limit';
 
+const READ_TRIES = 3;
+const READ_BACKOFF_MS = 200;
+
 export class TencentApi {
   constructor(
     private readonly clients: TencentClients,
@@ -26,12 +29,22 @@ export class TencentApi {
     return this.call(action, () => send(this.clients.tat(region)), signal);
   }
 
+  /**
+   * Read-only calls (Describe*) are retried here a couple of times on transient errors: cheaper than failing
+   * the whole activity attempt, and safe because they change nothing. Mutations are retried by Temporal,
+   * after the activity has looked for what an earlier attempt may have done.
+   */
   private async call<R>(action: string, send: () => Promise<R>, signal?: AbortSignal): Promise<R> {
-    await this.limiter.acquire(action, signal);
-    try {
-      return await send();
-    } catch (err) {
-      throw classify(err, action);
+    const tries = action.startsWith('Describe') ? READ_TRIES : 1;
+    for (let attempt = 1; ; attempt++) {
+      await this.limiter.acquire(action, signal);
+      try {
+        return await send();
+      } catch (err) {
+        const failure = classify(err, action);
+        if (failure.nonRetryable || attempt >= tries || signal?.aborted) throw failure;
+        await new Promise((r) => setTimeout(r, READ_BACKOFF_MS * 2 ** (attempt - 1)));
+      }
     }
   }
 }
