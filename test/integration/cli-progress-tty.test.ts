@@ -1,0 +1,93 @@
+/**
+ * `cvm-image create --watch` in a real terminal: run under tmux (a pseudo-terminal), the screen is
+ * sampled with `capture-pane` while the pipeline runs, and the bar must advance through the stages.
+ */
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { ROOT } from '../helpers/processes';
+import { startStack, type Stack } from '../helpers/stack';
+
+jest.setTimeout(240_000);
+const run = promisify(execFile);
+
+interface Frame {
+  stage: string;
+  percent: number;
+  filled: number;
+  elapsed: string;
+}
+
+/** The bar line cli-progress draws: "<stage> |████░░░| 42% | 3s | <detail>". */
+const BAR = /^(\S+(?: \d+%)?) +\|([█░]+)\| (\d+)% \| (\S+) \|/m;
+
+describe('cvm-image create --watch under a pseudo-terminal', () => {
+  let stack: Stack;
+  const socket = `cvm-image-test-${randomUUID().slice(0, 8)}`; // a tmux server of our own
+  const tmux = (...args: string[]) => run('tmux', ['-L', socket, ...args], { env: { ...process.env, ...stack.env } });
+
+  beforeAll(async () => {
+    // Waits long enough to be sampled many times: image 4 s, snapshot 3 s.
+    stack = await startStack({
+      durations: { imageCreateMs: 4000, snapshotCreateMs: 3000, instanceStopMs: 500, instanceStartMs: 500 },
+      pollIntervalMs: 250,
+    });
+  }, 180_000);
+  afterAll(async () => {
+    await tmux('kill-server').catch(() => undefined);
+    await stack?.stop();
+  });
+
+  it('draws a bar that advances through the stages to 100 %, then the result', async () => {
+    const instanceId = await stack.emulator.admin.createInstance({ dataDisks: [{ sizeGb: 20 }] });
+    const command = [
+      path.join(ROOT, 'node_modules', '.bin', 'tsx'),
+      path.join(ROOT, 'src', 'cli', 'main.ts'),
+      `create --region ap-guangzhou --instance-id ${instanceId} --image-name tty-watched --watch --interval 200`,
+    ].join(' ');
+    await tmux('new-session', '-d', '-x', '120', '-y', '30', '-s', 'watch', `${command}; echo __EXIT=$?; sleep 600`);
+
+    const frames: Frame[] = [];
+    let screen = '';
+    for (let i = 0; i < 1200 && !screen.includes('__EXIT='); i++) {
+      screen = (await tmux('capture-pane', '-p', '-t', 'watch')).stdout;
+      const m = BAR.exec(screen);
+      if (m) {
+        const frame = {
+          stage: m[1],
+          percent: Number(m[3]),
+          filled: [...m[2]].filter((c) => c === '█').length,
+          elapsed: m[4],
+        };
+        const last = frames[frames.length - 1];
+        if (!last || last.stage !== frame.stage || last.percent !== frame.percent) frames.push(frame);
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+
+    expect(screen).toContain('__EXIT=0');
+    const workflowId = `cvm-image/ap-guangzhou/${instanceId}`;
+    const result = await stack.client.result(workflowId);
+    expect(screen).toContain(`✔ Image ${result.imageId} is ready (${workflowId})`);
+
+    // The bar moved: several distinct frames, percent never backwards, from below 100 to exactly 100.
+    expect(frames.length).toBeGreaterThan(3);
+    const percents = frames.map((f) => f.percent);
+    expect(percents).toEqual([...percents].sort((a, b) => a - b));
+    expect(percents[0]).toBeLessThan(50);
+    expect(frames[frames.length - 1]).toMatchObject({ stage: 'completed', percent: 100, filled: 30 });
+    for (const f of frames) expect(f.elapsed).toMatch(/^\d+(h\d\dm\d\ds|m\d\ds|s)$/);
+
+    // ... through the stages of the run, in their order, including the long waits.
+    const stages = [...new Set(frames.map((f) => f.stage.replace(/ \d+%$/, '')))];
+    // "queued" is what the bar shows before the first answer to the progress query.
+    const order = ['queued', ...result.stages.map((s) => s.name), 'completed'];
+    const positions = stages.map((s) => order.indexOf(s));
+    expect(positions).not.toContain(-1);
+    expect(positions).toEqual([...positions].sort((a, b) => a - b));
+    expect(stages).toEqual(expect.arrayContaining(['waiting-for-image', 'snapshotting-data-disks', 'completed']));
+    // Snapshot creation reports its own percent, shown next to the stage.
+    expect(frames.some((f) => /^snapshotting-data-disks \d+%$/.test(f.stage))).toBe(true);
+  });
+});
