@@ -4,7 +4,7 @@
  * Time and output are bounded like TAT's (Timeout seconds; 24 KB of output).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DiskIdentity } from '../guest/fstab';
 
@@ -40,8 +40,9 @@ export class CommandRunner {
     mkdirSync(this.binDir, { recursive: true });
     mkdirSync(this.workDir, { recursive: true });
     const tools = join(this.binDir, 'guest-tools.js');
-    copyFileSync(join(__dirname, 'guest-tools.js'), tools);
-    copyFileSync(join(__dirname, 'guest-lib.js'), join(this.binDir, 'guest-lib.js'));
+    const source = toolsDir();
+    copyFileSync(join(source, 'guest-tools.js'), tools);
+    copyFileSync(join(source, 'guest-lib.js'), join(this.binDir, 'guest-lib.js'));
     for (const name of SHIMS) {
       const shim = join(this.binDir, name);
       writeFileSync(shim, `#!/bin/sh\nexec "${process.execPath}" "${tools}" ${name} "$@"\n`);
@@ -106,6 +107,17 @@ export class CommandRunner {
   stopAll(): void {
     for (const child of this.running) killGroup(child);
   }
+}
+
+/**
+ * Where guest-tools.js lives: beside this file when run from source (tsx); from a tsc build in lib/, which
+ * does not copy .js files, in the source tree next to it.
+ */
+function toolsDir(): string {
+  const candidates = [__dirname, join(__dirname, '..', '..', '..', 'src', 'emulator', 'tat')];
+  const found = candidates.find((dir) => existsSync(join(dir, 'guest-tools.js')));
+  if (!found) throw new Error(`guest-tools.js not found (looked in ${candidates.join(', ')})`);
+  return found;
 }
 
 function killGroup(child: ChildProcess): void {
