@@ -79,6 +79,30 @@ it('keeps resources, pending transitions and guest files across a restart with -
   }
 });
 
+it('a command still running when the emulator stops ends FAILED after the restart', async () => {
+  const stateFile = join(dir, 'tat-state.json');
+  const first = await startProcess(['--state-file', stateFile]);
+  const instanceId = await new EmulatorAdmin(first.url).createInstance();
+  const tat1 = createTencentClients({ endpoint: first.url, credential: DEFAULT_CREDENTIALS }).tat(REGION);
+  const { InvocationId } = await tat1.RunCommand({
+    Content: Buffer.from('sleep 60').toString('base64'),
+    InstanceIds: [instanceId],
+  });
+  expect(await stop(first.proc)).toBe(0);
+  const second = await startProcess(['--state-file', stateFile]);
+  try {
+    const tat2 = createTencentClients({ endpoint: second.url, credential: DEFAULT_CREDENTIALS }).tat(REGION);
+    const filter = { Filters: [{ Name: 'invocation-id', Values: [InvocationId!] }] };
+    const task = await waitFor(async () => {
+      const t = (await tat2.DescribeInvocationTasks(filter)).InvocationTaskSet![0];
+      return t.TaskStatus !== 'RUNNING' ? t : undefined;
+    });
+    expect(task.TaskStatus).toBe('FAILED');
+  } finally {
+    await stop(second.proc);
+  }
+});
+
 it('--seed demo on an empty state loads the demo instances; bad flags are refused by name', async () => {
   const { proc, url } = await startProcess(['--seed', 'demo']);
   try {
