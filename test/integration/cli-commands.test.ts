@@ -3,6 +3,7 @@
  * an emulator and a real worker. Output is not a terminal here, so `--watch` prints one line per change.
  */
 import { waitFor } from '../helpers/emulator';
+import { spawnTs } from '../helpers/processes';
 import { runCli, startStack, type Stack } from '../helpers/stack';
 
 jest.setTimeout(180_000);
@@ -170,5 +171,26 @@ describe('cvm-image', () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('cvm-image: cannot reach the Temporal server at 127.0.0.1:1 (namespace default)');
     expect(run.stderr).toContain('TEMPORAL_ADDRESS');
+  });
+});
+
+describe('cvm-image emulator', () => {
+  it('serves the local Tencent Cloud with the demo instances until SIGTERM', async () => {
+    const emulator = spawnTs('src/cli/main.ts', ['emulator', '--port', '0', '--seed', 'demo']);
+    try {
+      await emulator.waitFor(/TENCENTCLOUD_ENDPOINT=http/);
+      const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(emulator.output())![1];
+      expect(emulator.output()).toContain(`TENCENTCLOUD_ENDPOINT=${url}`);
+      const state = (await (await fetch(`${url}/_emulator/state`)).json()) as { instances: { instanceName: string }[] };
+      expect(state.instances.map((i) => i.instanceName).sort()).toEqual([
+        'demo-legacy-2017',
+        'demo-plain',
+        'demo-web-online',
+      ]);
+      emulator.child.kill('SIGTERM');
+      expect(await emulator.exited).toBe(0);
+    } finally {
+      emulator.child.kill('SIGKILL');
+    }
   });
 });

@@ -25,6 +25,8 @@ export function emulatorCommand(io: CliIO): Command {
     .option('--speed <n>', 'divide every realistic duration by n (e.g. 60: image creation in seconds)', parseSpeed)
     .option('--state-file <file>', 'keep state (and guest files) across restarts in this JSON file')
     .addOption(new Option('--seed <name>', 'load demo instances in ap-guangzhou').choices(['demo']))
+    .option('--no-rate-limits', "turn off Tencent's per-action rate limits")
+    .option('--quiet', 'log nothing but the ready line')
     .action(async (flags) => {
       const { startEmulator } = await import('../../emulator');
       const emulator = await startEmulator({
@@ -33,9 +35,11 @@ export function emulatorCommand(io: CliIO): Command {
         speed: flags.speed,
         stateFile: flags.stateFile,
         seed: flags.seed,
+        rateLimits: flags.rateLimits,
+        quiet: flags.quiet,
       });
       io.out.write(`Tencent Cloud emulator listening on ${emulator.url}\n`);
-      io.out.write(`Point the worker at it: TENCENTCLOUD_ENDPOINT=${emulator.url}\n`);
+      if (!flags.quiet) io.out.write(`Point the worker at it: TENCENTCLOUD_ENDPOINT=${emulator.url}\n`);
       await new Promise<void>((resolve) => {
         const stop = () => {
           process.off('SIGINT', stop);
