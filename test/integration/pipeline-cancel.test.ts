@@ -5,7 +5,7 @@
 import { CancelledFailure, WorkflowFailedError } from '@temporalio/client';
 import type { Durations } from '../../src/emulator';
 import type { FixtureInstance } from '../../src/emulator/cvm/fixtures';
-import { FAST_DURATIONS } from '../helpers/emulator';
+import { FAST_DURATIONS, waitFor } from '../helpers/emulator';
 import {
   instanceView,
   leftovers,
@@ -42,6 +42,13 @@ async function cancelDuring(
   const state0 = await emu.admin.state();
   const handle = await bench.start({ region: REGION, instanceId, ...input });
   await progressWhen(handle, (p) => p.stage === stage && ready(p), `stage ${stage}`);
+  if (waitActivity) {
+    // Cancel while the wait itself is running, not just the call before it.
+    await waitFor(
+      async () => (await handle.describe()).raw.pendingActivities?.some((a) => a.activityType?.name === waitActivity),
+      { what: `${waitActivity} to be running`, timeoutMs: 30_000 },
+    );
+  }
   await handle.cancel();
   const err = await handle.result().then(
     () => undefined,
