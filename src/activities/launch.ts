@@ -44,12 +44,15 @@ export function launchActivities(rt: ActivityRuntime) {
           InstanceType: args.instanceType,
           InstanceCount: args.count,
           InstanceName: `from-${args.imageId}`,
-          DataDisks: args.dataDisks.map((d) => ({
-            DiskSize: d.sizeGb,
-            DiskType: d.diskType,
-            SnapshotId: d.snapshotId,
-            DeleteWithInstance: true,
-          })),
+          // None given: a whole-machine image brings its own data disks.
+          DataDisks: args.dataDisks.length
+            ? args.dataDisks.map((d) => ({
+                DiskSize: d.sizeGb,
+                DiskType: d.diskType,
+                SnapshotId: d.snapshotId,
+                DeleteWithInstance: true,
+              }))
+            : undefined,
           ClientToken: launchClientToken(ref),
           TagSpecification: [
             {

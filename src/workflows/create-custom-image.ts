@@ -257,7 +257,10 @@ export async function createCustomImage(raw: CreateCustomImageInput): Promise<Cr
     }
 
     // 10. Launch from the image (data disks from the snapshots), verify it boots, then terminate unless kept.
-    if (input.launch) await launchAndVerify(input, instance, imageId, snapshots, fstabLines, saga, tracker, result);
+    if (input.launch) {
+      const plan = { imageId, disks: snapshots, fstabLines, wholeMachine: dataDisks === 'include' };
+      await launchAndVerify(input, instance, plan, saga, tracker, result);
+    }
 
     tracker.enter('completed', `image ${imageId} is ready`);
     return result;

@@ -10,18 +10,20 @@ import type { Saga } from './saga';
 import type { CreateCustomImageResult } from './types';
 import type { PipelineInput } from './validation';
 
-export interface LaunchDisk {
-  snapshotId: string;
-  sizeGb: number;
-  diskType?: string;
+export interface LaunchPlan {
+  imageId: string;
+  /** Data disks to create from the pipeline's snapshots (dataDisks "snapshot"). */
+  disks: { snapshotId: string; sizeGb: number; diskType?: string }[];
+  /** The source's data-disk lines of /etc/fstab, put back (nofail) once the instance booted. */
+  fstabLines: FstabLine[];
+  /** A whole-machine image (dataDisks "include") brings its data disks itself. */
+  wholeMachine: boolean;
 }
 
 export async function launchAndVerify(
   input: PipelineInput,
   source: InstanceFacts,
-  imageId: string,
-  disks: LaunchDisk[],
-  fstabLines: FstabLine[],
+  { imageId, disks, fstabLines, wholeMachine }: LaunchPlan,
   saga: Saga,
   tracker: PipelineTracker,
   result: CreateCustomImageResult,
@@ -76,7 +78,7 @@ export async function launchAndVerify(
     [{ region, instanceIds: ids, withinMs: input.timeoutsMs.agent }],
     within(input.timeoutsMs.agent + 60_000),
   );
-  if (fstabLines.length && disks.length) {
+  if (fstabLines.length && (disks.length || wholeMachine)) {
     for (const id of ids) {
       const applied = await run(calls.applyFstabLines, `Put the data-disk lines back (nofail) on ${id}`, [
         { region, instanceId: id, lines: fstabLines },

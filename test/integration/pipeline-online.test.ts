@@ -8,6 +8,7 @@ import {
   instanceView,
   leftovers,
   onlineInstanceWithDataDisk,
+  progressWhen,
   REGION,
   type PipelineBench,
 } from '../helpers/pipeline';
@@ -103,5 +104,49 @@ describe('createCustomImage: online instance with a data disk', () => {
     const scheduled = history.events!.filter((e) => e.activityTaskScheduledEventAttributes);
     expect(scheduled.length).toBeGreaterThan(10);
     for (const e of scheduled) expect(e.userMetadata?.summary?.data?.length).toBeGreaterThan(0);
+  });
+
+  it('a whole-machine image (dataDisks "include") brings the data disk to the launched instance', async () => {
+    const { emu } = bench;
+    const fixture = onlineInstanceWithDataDisk();
+    const instanceId = await emu.admin.createInstance(fixture);
+    const before = await emu.admin.state();
+    const handle = await bench.start({
+      region: REGION,
+      instanceId,
+      imageName: 'whole-machine-1',
+      dataDisks: 'include',
+      launch: { count: 1, keep: true },
+    });
+    const result = await handle.result();
+    expect(result.snapshotIds).toEqual([]);
+    const { newImages, newInstances } = await leftovers(emu, before);
+    expect(newImages[0].snapshotIds).toHaveLength(2); // system disk and data disk, bound to the image
+    expect(newInstances.map((i) => i.id)).toEqual(result.launchedInstanceIds);
+    const launched = newInstances[0];
+    expect([launched.state, launched.agentStatus, launched.dataDiskIds.length]).toEqual(['RUNNING', 'Online', 1]);
+    expect(launched.files['/etc/fstab']).toMatch(/^UUID=6f1b2c3d-\S+\t\/data\text4\tdefaults,nofail\t0 2$/m);
+    expect(launched.files['/data/README']).toBe('business data\n');
+    await emu.clients.cvm(REGION).TerminateInstances({ InstanceIds: result.launchedInstanceIds });
+  });
+
+  it('shows the snapshot Percent in progress while the data disk is snapshotted', async () => {
+    const { emu } = bench;
+    await emu.admin.config({ durations: { snapshotCreateMs: 3000 } });
+    try {
+      const instanceId = await emu.admin.createInstance(onlineInstanceWithDataDisk());
+      const handle = await bench.start({ region: REGION, instanceId, imageName: 'percent-1' });
+      const during = await progressWhen(
+        handle,
+        (p) => p.stage === 'snapshotting-data-disks' && (p.stagePercent ?? 0) > 0 && (p.stagePercent ?? 100) < 100,
+        'a snapshot percent between 0 and 100',
+      );
+      expect(during.percent).toBeGreaterThan(66);
+      expect(during.percent).toBeLessThan(84);
+      expect(during.snapshotIds).toHaveLength(1);
+      await handle.result();
+    } finally {
+      await emu.admin.config({ durations: { snapshotCreateMs: 200 } });
+    }
   });
 });
