@@ -2,11 +2,14 @@
  * Activity factory: the worker injects real Tencent Cloud clients, tests inject emulator-bound ones.
  * Everything shared (rate limiter, pollers) is built once here, so every activity of the worker uses it.
  */
+import type { Client } from '@temporalio/client';
 import type { TencentClients } from '../cloud/clients';
 import { guestActivities } from './guest';
 import { imageActivities } from './image';
+import { activityClient, inventoryActivities } from './images-inventory';
 import { instanceActivities } from './instance';
 import { launchActivities } from './launch';
+import { lifecycleActivities } from './lifecycle';
 import { Pollers } from './pollers';
 import { quotaActivities } from './quota';
 import { RateLimiter } from './rate-limit';
@@ -22,6 +25,8 @@ export interface ActivityDeps {
   pollIntervalMs?: number;
   /** How long a just-created resource may be missing from Describe* (default 60 s). */
   visibilityGraceMs?: number;
+  /** Temporal client for visibility queries (images in use); defaults to the activity context's client. */
+  temporal?: Client;
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -40,6 +45,8 @@ export function createActivities(deps: ActivityDeps) {
     ...imageActivities(rt),
     ...snapshotActivities(rt),
     ...launchActivities(rt),
+    ...inventoryActivities(rt, deps.temporal ? () => deps.temporal! : activityClient),
+    ...lifecycleActivities(rt),
   };
 }
 
