@@ -36,7 +36,8 @@ export function stageLabel(p: Pick<PipelineProgress, 'stage' | 'stagePercent'>):
 }
 
 function detail(p: PipelineProgress, workflowId: string): string {
-  if (p.stage === 'awaiting-approval') return `approval: cvm-image approve ${workflowId}`;
+  // The command itself, so it fits a 120-column line next to the bar.
+  if (p.stage === 'awaiting-approval') return `cvm-image approve ${workflowId}`;
   return p.waitingFor ?? '';
 }
 
@@ -52,7 +53,7 @@ class BarView implements View {
     this.bar = new SingleBar(
       {
         format: '{stage} |{bar}| {percentage}% | {elapsed} | {detail}',
-        barsize: 30,
+        barsize: 20,
         hideCursor: true,
         stream,
         fps: 5,
@@ -135,7 +136,10 @@ export async function watchPipeline(
   const since = Date.now();
   const view: View = stream.isTTY ? new BarView(stream, workflowId, since) : new LineView(stream, workflowId, since);
   let outcome: WatchOutcome | undefined;
-  const ended = client.result(workflowId).then(
+  // Detaching must also end the result long-poll, or it keeps the process alive until the server answers.
+  const stopWaiting = new AbortController();
+  opts.signal?.addEventListener('abort', () => stopWaiting.abort(), { once: true });
+  const ended = client.result(workflowId, { signal: stopWaiting.signal }).then(
     (result): WatchOutcome => (outcome = { ok: true, result }),
     (error): WatchOutcome => (outcome = { ok: false, error }),
   );
@@ -144,15 +148,24 @@ export async function watchPipeline(
     opts.signal?.addEventListener('abort', () => resolve(), { once: true });
   });
   let timer: NodeJS.Timeout | undefined;
+  // One controller per query (the SDK leaves a listener on the signal it is given).
+  let query: AbortController | undefined;
   while (!outcome && !opts.signal?.aborted) {
     // A query can wait for a busy or absent worker; the end of the run or an abort must not wait for it.
-    const p = await Promise.race([client.progress(workflowId).catch(() => undefined), ended, aborted]);
+    const p = await Promise.race([
+      client.progress(workflowId, { signal: (query = new AbortController()).signal }).catch(() => undefined),
+      ended,
+      aborted,
+    ]);
     if (p && 'stage' in p && !outcome) view.update(p);
     if (outcome || opts.signal?.aborted) break;
     await Promise.race([new Promise((r) => (timer = setTimeout(r, intervalMs))), ended, aborted]);
     clearTimeout(timer);
   }
-  if (!outcome) {
+  stopWaiting.abort();
+  query?.abort(); // a progress query still waiting for a worker must not keep the process alive
+  // Detached: the aborted long-poll may already have "failed"; that is not the pipeline's outcome.
+  if (!outcome || (opts.signal?.aborted && !outcome.ok)) {
     view.finish('detached');
     return undefined;
   }

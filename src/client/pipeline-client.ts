@@ -78,11 +78,13 @@ export interface PipelineClient {
   readonly address: string;
   readonly namespace: string;
   start(input: CreateCustomImageInput, opts?: StartOptions): Promise<StartedPipeline>;
-  progress(workflowId: string): Promise<PipelineProgress>;
+  /** Answered by a worker; `signal` gives up waiting for one. */
+  progress(workflowId: string, opts?: { signal?: AbortSignal }): Promise<PipelineProgress>;
   approve(workflowId: string): Promise<void>;
   reject(workflowId: string, reason: string): Promise<void>;
   cancel(workflowId: string): Promise<void>;
-  result(workflowId: string): Promise<CreateCustomImageResult>;
+  /** Waits for the end; `signal` stops waiting (the pipeline itself keeps running). */
+  result(workflowId: string, opts?: { signal?: AbortSignal }): Promise<CreateCustomImageResult>;
   describe(workflowId: string): Promise<PipelineSummary>;
   list(filter?: PipelineFilter, opts?: { limit?: number }): Promise<PipelineSummary[]>;
   /** Closes the connection if this client opened it. */
@@ -145,7 +147,10 @@ export async function createPipelineClient(opts: PipelineClientOptions = {}): Pr
       });
       return { workflowId, runId: started.firstExecutionRunId };
     },
-    progress: (id) => handle(id).query<PipelineProgress>(PROGRESS_QUERY),
+    progress(id, { signal } = {}) {
+      const ask = () => handle(id).query<PipelineProgress>(PROGRESS_QUERY);
+      return signal ? temporal.withAbortSignal(signal, ask) : ask();
+    },
     async approve(id) {
       await handle(id).executeUpdate(APPROVE_UPDATE);
     },
@@ -155,7 +160,10 @@ export async function createPipelineClient(opts: PipelineClientOptions = {}): Pr
     async cancel(id) {
       await handle(id).cancel();
     },
-    result: (id) => handle(id).result() as Promise<CreateCustomImageResult>,
+    result(id, { signal } = {}) {
+      const wait = () => handle(id).result() as Promise<CreateCustomImageResult>;
+      return signal ? temporal.withAbortSignal(signal, wait) : wait();
+    },
     async describe(id) {
       return toSummary(await handle(id).describe());
     },

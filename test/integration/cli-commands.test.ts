@@ -5,6 +5,7 @@
 import { waitFor } from '../helpers/emulator';
 import { spawnTs } from '../helpers/processes';
 import { runCli, startStack, type Stack } from '../helpers/stack';
+import { uniqueTaskQueue } from '../helpers/temporal';
 
 jest.setTimeout(180_000);
 
@@ -164,6 +165,23 @@ describe('cvm-image', () => {
     expect(table.stdout).toContain(workflowId);
     const none = await cli('list', '--instance-id', instanceId, '--stage', 'stopping');
     expect(none.stdout.trim()).toBe('No pipelines match.');
+  });
+
+  it('status reports a pipeline no worker has picked up yet, without hanging', async () => {
+    const instanceId = await newInstance();
+    const { workflowId } = await stack.client.start(
+      { region: 'ap-guangzhou', instanceId, imageName: 'cli-unpicked' },
+      { taskQueue: uniqueTaskQueue('no-worker') },
+    );
+    try {
+      const status = await cli('status', workflowId);
+      expect(status.stdout).toMatch(/^Status +RUNNING$/m);
+      expect(status.stdout).toMatch(/^Stage +queued$/m);
+      expect(status.stdout).toContain('(no progress: no worker answered the progress query)');
+      expect(status.code).toBe(0);
+    } finally {
+      await stack.client.temporal.workflow.getHandle(workflowId).terminate('test done');
+    }
   });
 
   it('says plainly when no Temporal server answers', async () => {

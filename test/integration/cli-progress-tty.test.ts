@@ -76,7 +76,7 @@ describe('cvm-image create --watch under a pseudo-terminal', () => {
     const percents = frames.map((f) => f.percent);
     expect(percents).toEqual([...percents].sort((a, b) => a - b));
     expect(percents[0]).toBeLessThan(50);
-    expect(frames[frames.length - 1]).toMatchObject({ stage: 'completed', percent: 100, filled: 30 });
+    expect(frames[frames.length - 1]).toMatchObject({ stage: 'completed', percent: 100, filled: 20 });
     for (const f of frames) expect(f.elapsed).toMatch(/^\d+(h\d\dm\d\ds|m\d\ds|s)$/);
 
     // ... through the stages of the run, in their order, including the long waits.
@@ -89,5 +89,37 @@ describe('cvm-image create --watch under a pseudo-terminal', () => {
     expect(stages).toEqual(expect.arrayContaining(['waiting-for-image', 'snapshotting-data-disks', 'completed']));
     // Snapshot creation reports its own percent, shown next to the stage.
     expect(frames.some((f) => /^snapshotting-data-disks \d+%$/.test(f.stage))).toBe(true);
+  });
+
+  it('shows how to approve while waiting, and Ctrl-C detaches without stopping the pipeline', async () => {
+    const instanceId = await stack.emulator.admin.createInstance();
+    const workflowId = `cvm-image/ap-guangzhou/${instanceId}`;
+    const command = [
+      path.join(ROOT, 'node_modules', '.bin', 'tsx'),
+      path.join(ROOT, 'src', 'cli', 'main.ts'),
+      `create --region ap-guangzhou --instance-id ${instanceId} --image-name tty-detached --shutdown always --approval --watch`,
+    ].join(' ');
+    await tmux('new-session', '-d', '-x', '120', '-y', '30', '-s', 'detach', `${command}; echo __EXIT=$?; sleep 600`);
+    const screenWith = async (text: string) => {
+      for (let i = 0; i < 600; i++) {
+        const screen = (await tmux('capture-pane', '-p', '-t', 'detach')).stdout;
+        if (screen.includes(text)) return screen;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error(`the terminal never showed ${text}`);
+    };
+    const waiting = await screenWith(`| cvm-image approve ${workflowId}`);
+    expect(waiting).toMatch(/^awaiting-approval +\|/m);
+
+    await tmux('send-keys', '-t', 'detach', 'C-c');
+    const detached = await screenWith('__EXIT=');
+    expect(detached).toContain(
+      `Detached; the pipeline keeps running. Follow it again: cvm-image status ${workflowId} --watch`,
+    );
+    expect(detached).toContain('__EXIT=130');
+    expect((await stack.client.describe(workflowId)).status).toBe('RUNNING');
+    expect((await stack.client.progress(workflowId)).stage).toBe('awaiting-approval');
+    await stack.client.cancel(workflowId);
+    await stack.client.result(workflowId).catch(() => undefined);
   });
 });

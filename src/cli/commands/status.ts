@@ -10,12 +10,10 @@ import { followPipeline } from './create';
 
 /** A query waits for a worker; a status report should not hang when none is running. */
 async function progressWithin(client: PipelineClient, id: string, ms: number): Promise<PipelineProgress | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)));
   try {
-    return await Promise.race([client.progress(id).catch(() => undefined), timeout]);
-  } finally {
-    clearTimeout(timer);
+    return await client.progress(id, { signal: AbortSignal.timeout(ms) });
+  } catch {
+    return undefined;
   }
 }
 
