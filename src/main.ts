@@ -66,7 +66,7 @@ function nextSteps(instances: DemoInstance[], uiUrl: string | undefined, taskQue
     'Try next, in another terminal:',
     `  ${temporalCommand()} workflow start --type createCustomImage --task-queue ${taskQueue} \\`,
     `    --workflow-id ${pipelineWorkflowId(input.region, input.instanceId)} --input '${JSON.stringify(input)}'`,
-    `  npx cvm-image create --region ${other.region} --instance ${other.instanceId} --image-name golden-${other.instanceName} --watch`,
+    `  npx cvm-image create --region ${other.region} --instance-id ${other.instanceId} --image-name golden-${other.instanceName} --watch`,
   ];
   if (uiUrl) lines.push(`  open ${uiUrl}/namespaces/default/workflows`);
   return lines.join('\n');
