@@ -13,13 +13,13 @@ import { installBuiltPackage, startStack, type Stack } from '../helpers/stack';
 
 jest.setTimeout(420_000);
 
-/** Set WALKTHROUGH_SOURCE=docs/walkthrough.md to check a draft before it is pasted into the README. */
+/** WALKTHROUGH_SOURCE=<file.md> checks a draft (same "## Walkthrough" heading) before it goes into the README. */
 const SOURCE = process.env.WALKTHROUGH_SOURCE ?? 'README.md';
 
 export function walkthroughBlocks(markdown: string): { sh: string[]; ts: string[] } {
   const lines = markdown.split('\n');
   const start = lines.findIndex((l) => /^## Walkthrough\s*$/.test(l));
-  if (start < 0) throw new Error(`${SOURCE} has no "## Walkthrough" section (docs/walkthrough.md has the draft)`);
+  if (start < 0) throw new Error(`${SOURCE} has no "## Walkthrough" section (the walkthrough lives there)`);
   const end = lines.findIndex((l, i) => i > start && /^## /.test(l));
   const section = lines.slice(start + 1, end < 0 ? undefined : end).join('\n');
   const blocks = { sh: [] as string[], ts: [] as string[] };
