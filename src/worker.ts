@@ -30,8 +30,22 @@ export interface CreateWorkerOptions {
   maxHeartbeatThrottleInterval?: WorkerOptions['maxHeartbeatThrottleInterval'];
 }
 
+/** CVM_IMAGE_POLL_INTERVAL_MS: the Describe* polling interval (default 5 s; chaos runs and demos use less). */
+export function pollIntervalFromEnv(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const raw = env.CVM_IMAGE_POLL_INTERVAL_MS;
+  if (raw === undefined || raw === '') return undefined;
+  const ms = Number(raw);
+  if (!Number.isInteger(ms) || ms < 10)
+    throw new Error(`CVM_IMAGE_POLL_INTERVAL_MS must be a whole number of ms ≥ 10, got "${raw}"`);
+  return ms;
+}
+
 export async function createWorker(opts: CreateWorkerOptions): Promise<Worker> {
-  const deps: ActivityDeps = { clients: createTencentClients(cloudConfigFromEnv()), ...opts.deps };
+  const deps: ActivityDeps = {
+    clients: createTencentClients(cloudConfigFromEnv()),
+    pollIntervalMs: pollIntervalFromEnv(),
+    ...opts.deps,
+  };
   return Worker.create({
     connection: opts.connection,
     namespace: opts.namespace ?? 'default',

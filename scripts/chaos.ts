@@ -1,0 +1,138 @@
+/**
+ * `npm run chaos`: fault injection with numbers. Runs a fleet of pipelines fault-free, then with the worker
+ * SIGKILLed at random moments, with the dev server restarted, and under emulator API faults; then injects a
+ * permanent failure at every step and a cancellation in every stage. Prints one table row per scenario and
+ * exits non-zero when a target is missed. See docs/chaos.md.
+ */
+import { writeFileSync } from 'node:fs';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { Command, InvalidArgumentError } from 'commander';
+import { replayHistories } from '../test/chaos/replay';
+import {
+  apiFaults,
+  killWorker,
+  restartServer,
+  runFleetScenario,
+  type FleetConfig,
+  type ScenarioOutcome,
+} from '../test/chaos/scenarios';
+import { runStepScenarios } from '../test/chaos/step-faults';
+import { formatTable, rowProblems, type ScenarioRow } from '../test/chaos/table';
+
+/** Every long operation scaled down (realistic ÷ ~100), so 100 pipelines run in minutes. */
+export const CHAOS_DURATIONS = {
+  imageCreateMs: 6000,
+  snapshotCreateMs: 3000,
+  instanceLaunchMs: 1000,
+  instanceStopMs: 800,
+  instanceStartMs: 1000,
+  instanceTerminateMs: 500,
+  diskCreateMs: 500,
+  diskAttachMs: 200,
+  imageSyncMs: 3000,
+};
+
+const SCENARIOS = ['kills', 'server', 'api', 'steps'] as const;
+
+const int = (min: number) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`expected a whole number ≥ ${min}`);
+  return n;
+};
+
+async function main(): Promise<void> {
+  Runtime.install({ logger: new DefaultLogger('WARN') }); // the replay worker's bundling chatter
+  const opts = new Command('chaos')
+    .description('fault injection for the image pipeline: prints a table and checks the targets')
+    .option('--pipelines <n>', 'pipelines per fleet scenario', int(1), 100)
+    .option('--kills <n>', 'worker SIGKILLs in the kill scenario', int(0), 10)
+    .option('--server-restarts <n>', 'dev-server restarts in the server scenario', int(0), 2)
+    .option('--seed <n>', 'seed of the kill moments and fault draws', int(0), 1)
+    .option('--only <list>', `comma-separated subset of ${SCENARIOS.join(',')}`, (v) => v.split(','))
+    .option('--max-ratio <x>', 'time target vs fault-free', Number, 1.5)
+    .option('--poll-ms <n>', 'worker Describe* polling interval', int(10), 500)
+    .option('--json <file>', 'also write the rows and violations as JSON')
+    .parse()
+    .opts<{
+      pipelines: number;
+      kills: number;
+      serverRestarts: number;
+      seed: number;
+      only?: string[];
+      maxRatio: number;
+      pollMs: number;
+      json?: string;
+    }>();
+  const only = new Set(opts.only ?? SCENARIOS);
+  const log = (line: string) => console.log(line);
+  const cfg: FleetConfig = {
+    pipelines: opts.pipelines,
+    kills: opts.kills,
+    serverRestarts: opts.serverRestarts,
+    seed: opts.seed,
+    durations: CHAOS_DURATIONS,
+    pollIntervalMs: opts.pollMs,
+    timeoutMs: 15 * 60_000,
+    gapMs: [3000, 9000],
+    log,
+  };
+
+  const rows: ScenarioRow[] = [];
+  const problems: string[] = [];
+  const outcomes: ScenarioOutcome[] = [];
+  const fleet = only.has('kills') || only.has('server') || only.has('api');
+  let faultFree: number | undefined;
+  const record = (o: ScenarioOutcome, expectCompleted: boolean, maxRatio?: number) => {
+    rows.push(o.row);
+    outcomes.push(o);
+    for (const p of rowProblems(o.row, { expectCompleted, maxRatio })) problems.push(`${o.row.scenario}: ${p}`);
+    for (const v of o.violations.slice(0, 20))
+      log(`  ! ${v.kind} ${v.resource}${v.workflowId ? ` (${v.workflowId})` : ''}: ${v.detail}`);
+    console.log(`${formatTable([o.row])}\n`);
+  };
+
+  if (fleet) {
+    log(`fault-free: ${cfg.pipelines} pipelines`);
+    const base = await runFleetScenario('fault-free', cfg);
+    faultFree = base.row.seconds;
+    record(base, true);
+  }
+  if (only.has('kills')) {
+    log(`worker kills: ${cfg.pipelines} pipelines, ${cfg.kills} SIGKILLs`);
+    record(await runFleetScenario('worker-kills', cfg, killWorker(cfg), faultFree), true, opts.maxRatio);
+  }
+  if (only.has('server')) {
+    log(`server restarts: ${cfg.pipelines} pipelines, ${cfg.serverRestarts} restarts`);
+    record(await runFleetScenario('server-restarts', cfg, restartServer(cfg), faultFree), true, opts.maxRatio);
+  }
+  if (only.has('api')) {
+    log(`API faults: ${cfg.pipelines} pipelines`);
+    record(await runFleetScenario('api-faults', cfg, apiFaults, faultFree), true, opts.maxRatio);
+  }
+  if (only.has('steps')) {
+    log('a permanent failure at every step, a cancellation in every stage');
+    for (const o of await runStepScenarios({ pollIntervalMs: 100, log })) record(o, false);
+  }
+
+  const histories = outcomes.flatMap((o) => o.histories);
+  const replay = await replayHistories(histories);
+  log(`replayed ${replay.replayed} histories: ${replay.failures.length} nondeterministic`);
+  for (const f of replay.failures) problems.push(`replay ${f.workflowId}: ${f.error}`);
+
+  console.log(`\n${formatTable(rows)}\n`);
+  if (opts.json) {
+    const violations = outcomes.flatMap((o) => o.violations.map((v) => ({ scenario: o.row.scenario, ...v })));
+    writeFileSync(opts.json, JSON.stringify({ rows, violations, problems }, null, 2));
+  }
+  if (problems.length) {
+    console.log(`targets missed:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    process.exitCode = 1;
+  } else {
+    console.log('all targets met: every pipeline completed or cleanly failed, 0 duplicates, 0 orphans, 0 not restored');
+  }
+}
+
+main().catch((err) => {
+  console.error('chaos:', err);
+  process.exit(1);
+});

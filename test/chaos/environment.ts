@@ -1,0 +1,142 @@
+/**
+ * What a chaos run breaks: a Temporal dev server (file-backed, so it can be restarted mid-run), the
+ * Tencent Cloud emulator, and the worker as a child process (`node --import tsx src/worker.ts`), so it
+ * can be SIGKILLed at any moment and started again, exactly as an operator's worker would crash.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { startDevServer, type DevServer } from '../../src/devserver/dev-server';
+import type { Durations } from '../../src/emulator';
+import { startTestEmulator, type TestEmulator } from '../helpers/emulator';
+import { spawnTs, type Spawned } from '../helpers/processes';
+
+export interface ChaosEnvOptions {
+  /** Use this server (e.g. the test suite's) instead of starting a file-backed one. */
+  address?: string;
+  taskQueue: string;
+  durations: Partial<Durations>;
+  /** The worker's Describe* polling interval (CVM_IMAGE_POLL_INTERVAL_MS). */
+  pollIntervalMs: number;
+  /** Extra environment for the worker process (e.g. CVM_IMAGE_LOG_LEVEL). */
+  workerEnv?: NodeJS.ProcessEnv;
+  credentials?: { secretId: string; secretKey: string };
+}
+
+export interface WorkerProcess {
+  /** Every line the worker processes printed so far, across restarts. */
+  log(): string;
+  readonly starts: number;
+  start(): Promise<void>;
+  /** SIGKILL: no graceful shutdown, in-flight activities are lost. */
+  kill(): Promise<void>;
+  /** SIGTERM and wait (end of run). */
+  stop(): Promise<void>;
+}
+
+export interface ChaosEnv {
+  address: string;
+  taskQueue: string;
+  emu: TestEmulator;
+  client: Client;
+  worker: WorkerProcess;
+  /** Stops the file-backed dev server and starts it again on the same port and database. */
+  restartServer(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function workerProcess(env: NodeJS.ProcessEnv): WorkerProcess {
+  let current: Spawned | undefined;
+  let previous = '';
+  let starts = 0;
+  return {
+    log: () => previous + (current?.output() ?? ''),
+    get starts() {
+      return starts;
+    },
+    async start() {
+      if (current) previous += current.output();
+      current = spawnTs('src/worker.ts', [], env);
+      starts++;
+      await Promise.race([
+        current.waitFor(/polling task queue/, 120_000),
+        current.exited.then((code) => {
+          throw new Error(`worker exited (${code}) while starting:\n${current?.output()}`);
+        }),
+      ]);
+    },
+    async kill() {
+      if (!current || current.child.exitCode !== null) return;
+      current.child.kill('SIGKILL');
+      await current.exited;
+    },
+    async stop() {
+      if (!current || current.child.exitCode !== null || current.child.signalCode !== null) return;
+      const timer = setTimeout(() => current?.child.kill('SIGKILL'), 15_000);
+      current.child.kill('SIGTERM');
+      await current.exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+export async function startChaosEnv(opts: ChaosEnvOptions): Promise<ChaosEnv> {
+  const cleanups: (() => Promise<unknown>)[] = [];
+  const close = async () => {
+    for (const c of cleanups.reverse()) await c().catch((err) => console.warn('chaos cleanup:', err));
+    cleanups.length = 0;
+  };
+  try {
+    let server: DevServer | undefined;
+    let dir: string | undefined;
+    let address = opts.address;
+    if (!address) {
+      dir = mkdtempSync(path.join(os.tmpdir(), 'cvm-image-chaos-'));
+      const dbFilename = path.join(dir, 'temporal.db');
+      server = await startDevServer({ dbFilename });
+      address = server.address;
+      cleanups.push(async () => {
+        await server?.stop();
+        rmSync(dir!, { recursive: true, force: true });
+      });
+    }
+    const emu = await startTestEmulator({
+      durations: opts.durations,
+      ...(opts.credentials ? { credentials: [opts.credentials] } : {}),
+    });
+    cleanups.push(() => emu.close());
+    const connection = await Connection.connect({ address });
+    cleanups.push(() => connection.close());
+    const client = new Client({ connection });
+    const worker = workerProcess({
+      TEMPORAL_ADDRESS: address,
+      TEMPORAL_NAMESPACE: 'default',
+      CVM_IMAGE_TASK_QUEUE: opts.taskQueue,
+      CVM_IMAGE_POLL_INTERVAL_MS: String(opts.pollIntervalMs),
+      TENCENTCLOUD_ENDPOINT: emu.url,
+      TENCENTCLOUD_SECRET_ID: emu.credential.secretId,
+      TENCENTCLOUD_SECRET_KEY: emu.credential.secretKey,
+      ...opts.workerEnv,
+    });
+    cleanups.push(() => worker.stop());
+    await worker.start();
+    const port = Number(address.split(':').pop());
+    return {
+      address,
+      taskQueue: opts.taskQueue,
+      emu,
+      client,
+      worker,
+      async restartServer() {
+        if (!server || !dir) throw new Error('the server is not ours to restart (an address was given)');
+        await server.stop();
+        server = await startDevServer({ port, dbFilename: path.join(dir, 'temporal.db') });
+      },
+      close,
+    };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
