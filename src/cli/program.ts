@@ -4,9 +4,11 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { approveCommand, rejectCommand } from './commands/approval';
 import { cancelCommand } from './commands/cancel';
+import { costCommand } from './commands/cost';
 import { createCommand } from './commands/create';
 import { emulatorCommand } from './commands/emulator';
 import { listCommand } from './commands/list';
+import { scheduleCommand } from './commands/schedule';
 import { statusCommand } from './commands/status';
 import { defaultIO, type CliIO } from './context';
 
@@ -38,6 +40,8 @@ export function buildProgram(io: CliIO = defaultIO): Command {
     rejectCommand(io),
     cancelCommand(io),
     listCommand(io),
+    scheduleCommand(io),
+    costCommand(io),
     emulatorCommand(io),
   ]) {
     program.addCommand(command.copyInheritedSettings(program));

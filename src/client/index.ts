@@ -4,3 +4,6 @@ export * from './list-query';
 export * from './metadata';
 export * from '../workflows/types';
 export * from '../workflows/search-attributes';
+export * from './schedules';
+export * from './inventory';
+export * from '../workflows/lifecycle-types';

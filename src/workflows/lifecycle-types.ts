@@ -131,6 +131,12 @@ export const DEFAULT_SNAPSHOT_CURRENCY = 'CNY';
 /** Length of the suffix refreshCustomImage appends: "-20260101-120000". */
 export const REFRESH_SUFFIX_LENGTH = 16;
 
+/** The suffix of a refreshed image's name: "-20260101-120000" for 2026-01-01T12:00:00Z. */
+export function refreshSuffix(at: Date): string {
+  const iso = at.toISOString(); // 2026-01-01T12:00:00.000Z
+  return `-${iso.slice(0, 10).replace(/-/g, '')}-${iso.slice(11, 19).replace(/:/g, '')}`;
+}
+
 /** One deletion per image at a time, whoever asks (a rotation's children, an operator): deterministic id. */
 export function deleteWorkflowId(region: string, imageId: string): string {
   return `cvm-image-delete/${region}/${imageId}`;

@@ -7,7 +7,7 @@
 import { SearchAttributeType, defineSearchAttributeKey } from '@temporalio/common';
 import { executeChild, workflowInfo } from '@temporalio/workflow';
 import { createCustomImage } from './create-custom-image';
-import type { RefreshCustomImageInput, RefreshCustomImageResult } from './lifecycle-types';
+import { refreshSuffix, type RefreshCustomImageInput, type RefreshCustomImageResult } from './lifecycle-types';
 import { validateRefreshInput } from './lifecycle-validation';
 import { CvmInstanceId, CvmPipelineStage, CvmRegion } from './search-attributes';
 import { pipelineWorkflowId } from './types';
@@ -15,12 +15,6 @@ import { validateInput } from './validation';
 
 /** Set by Temporal on every workflow a schedule starts. */
 const ScheduledStartTime = defineSearchAttributeKey('TemporalScheduledStartTime', SearchAttributeType.DATETIME);
-
-/** "-20260101-120000" for 2026-01-01T12:00:00Z. */
-export function refreshSuffix(at: Date): string {
-  const iso = at.toISOString(); // 2026-01-01T12:00:00.000Z
-  return `-${iso.slice(0, 10).replace(/-/g, '')}-${iso.slice(11, 19).replace(/:/g, '')}`;
-}
 
 export async function refreshCustomImage(raw: RefreshCustomImageInput): Promise<RefreshCustomImageResult> {
   const { pipeline } = validateRefreshInput(raw);

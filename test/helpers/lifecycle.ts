@@ -13,7 +13,6 @@ import { progressWhen, REGION, type PipelineBench, type PipelineHandle } from '.
 export interface BakedImage {
   imageId: string;
   workflowId: string;
-  runId: string;
   result: CreateCustomImageResult;
 }
 
@@ -31,7 +30,7 @@ export async function bakeImage(
     ...over,
   });
   const result = await handle.result();
-  return { imageId: result.imageId!, workflowId: handle.workflowId, runId: handle.firstExecutionRunId, result };
+  return { imageId: result.imageId!, workflowId: handle.workflowId, result };
 }
 
 /** An image made outside this project: CreateImage straight through the SDK, without pipeline tags. */
@@ -85,13 +84,18 @@ export async function holdPipelineOnImage(
 }
 
 /** Starts a lifecycle workflow on the bench's worker. */
-export function startLifecycle<R>(
+export async function startLifecycle<R>(
   bench: PipelineBench,
   workflowType: string,
   input: object,
   workflowId = `test-${workflowType}/${randomUUID()}`,
-): Promise<WorkflowHandle<(input: never) => Promise<R>>> {
-  return bench.client.workflow.start(workflowType, { taskQueue: bench.taskQueue, workflowId, args: [input] });
+): Promise<WorkflowHandle<(input: object) => Promise<R>>> {
+  const handle = await bench.client.workflow.start(workflowType, {
+    taskQueue: bench.taskQueue,
+    workflowId,
+    args: [input],
+  });
+  return handle as unknown as WorkflowHandle<(input: object) => Promise<R>>;
 }
 
 /** The activity types a workflow ran, in order, with the attempt each completed on. */

@@ -1,0 +1,34 @@
+/**
+ * `imageInventory` from a service or the CLI: the project's images in a region with snapshot GB and an
+ * estimated monthly cost. It runs as a short workflow, so the listing happens in the worker (which holds
+ * the Tencent credentials and the shared rate limiter), never in the caller.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Client } from '@temporalio/client';
+import {
+  INVENTORY_WORKFLOW_TYPE,
+  type ImageInventoryInput,
+  type ImageInventoryResult,
+} from '../workflows/lifecycle-types';
+import { lifecycleProblems, validateInventoryInput } from '../workflows/lifecycle-validation';
+import { InvalidScheduleError } from './schedules';
+
+/** Bad inventory input, by field (same shape as a bad schedule). */
+export class InvalidInventoryError extends InvalidScheduleError {}
+
+export async function imageInventory(
+  client: Client,
+  input: ImageInventoryInput,
+  opts: { taskQueue: string },
+): Promise<ImageInventoryResult> {
+  const problems = lifecycleProblems(() => validateInventoryInput(input));
+  if (problems.length) throw new InvalidInventoryError(problems);
+  return client.workflow.execute(INVENTORY_WORKFLOW_TYPE, {
+    workflowId: `cvm-image-inventory/${input.region}/${randomUUID()}`,
+    taskQueue: opts.taskQueue,
+    args: [input],
+    staticSummary: `Image inventory and snapshot cost of ${input.region}`,
+    // A listing that cannot finish soon (no worker polling) should not linger.
+    workflowExecutionTimeout: '10m',
+  });
+}
