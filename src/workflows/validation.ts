@@ -27,10 +27,13 @@ const duration = (what: string) =>
   }, `${what} must be a duration between 1s and 7d such as "90s", "30m" or "2h"`);
 
 // Letters and digits of any script, space, dot, dash, underscore: nothing a shell or a template expands.
+// Lengths in UTF-16 units, as Tencent's API counts them (zod's max counts code points: 31 astral letters pass).
+const atMost = (n: number) => (s: string) => s.length <= n;
+
 const imageName = z
   .string()
   .min(1, 'must not be empty')
-  .max(60, 'must be at most 60 characters (Tencent limit)')
+  .refine(atMost(60), 'must be at most 60 characters (Tencent limit)')
   .regex(
     /^[\p{L}\p{N}](?:[\p{L}\p{N} ._-]*[\p{L}\p{N}._-])?$/u,
     'may hold letters, digits, spaces, ".", "_" and "-" only, starting with a letter or digit',
@@ -54,7 +57,7 @@ const schema = z.strictObject({
   imageName,
   imageDescription: z
     .string()
-    .max(256, 'must be at most 256 characters (Tencent limit)')
+    .refine(atMost(256), 'must be at most 256 characters (Tencent limit)')
     .regex(/^[^\p{Cc}]*$/u, 'must not contain control characters')
     .optional(),
   imageFamily: z
@@ -132,8 +135,9 @@ function problems(error: z.ZodError): FieldProblem[] {
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) out.push({ field: at ? `${at}.${key}` : key, message: 'is not a known field' });
     } else if (!out.some((p) => p.field === (at || 'input'))) {
-      // One problem per field: the first is the one to fix.
-      out.push({ field: at || 'input', message: at ? issue.message : 'must be a JSON object' });
+      // One problem per field: the first is the one to fix. A record key's own reason, not "Invalid key".
+      const message = issue.code === 'invalid_key' ? (issue.issues[0]?.message ?? issue.message) : issue.message;
+      out.push({ field: at || 'input', message: at ? message : 'must be a JSON object' });
     }
   }
   return out;
@@ -146,13 +150,24 @@ export function invalidInput(list: FieldProblem[]): ApplicationFailure {
   });
 }
 
+/** zod strips a JSON "__proto__" key from records: refuse it rather than drop the tag silently. */
+function protoTag(raw: unknown): FieldProblem[] {
+  const tags = (raw as { tags?: unknown } | null)?.tags;
+  return tags && typeof tags === 'object' && Object.hasOwn(tags, '__proto__')
+    ? [{ field: 'tags.__proto__', message: 'is not allowed as a tag key' }]
+    : [];
+}
+
 /** Validates and normalises; throws one `InvalidPipelineInput` naming every bad field. */
 export function validateInput(raw: unknown): PipelineInput {
   const parsed = schema.safeParse(raw);
-  if (!parsed.success) throw invalidInput(problems(parsed.error));
+  const proto = protoTag(raw);
+  if (!parsed.success || proto.length) throw invalidInput([...(parsed.error ? problems(parsed.error) : []), ...proto]);
   const input = parsed.data as CreateCustomImageInput;
   const extra: FieldProblem[] = [];
-  if (input.launch?.zone && !input.launch.zone.startsWith(`${input.region}-`)) {
+  // A zone is its region plus a number: ap-shanghai-fsi-1 belongs to ap-shanghai-fsi, not ap-shanghai.
+  const zoneNumber = input.launch?.zone?.slice(input.region.length + 1);
+  if (input.launch?.zone && !(input.launch.zone.startsWith(`${input.region}-`) && /^\d+$/.test(zoneNumber!))) {
     extra.push({ field: 'launch.zone', message: `must be a zone of region ${input.region}` });
   }
   if (extra.length) throw invalidInput(extra);
