@@ -1,8 +1,8 @@
 /**
  * Client-side rate limiting per Tencent action, shared by every activity in the worker, at half of
  * Tencent's documented per-second limits so that several pipelines (and other tools on the same account)
- * never trip `RequestLimitExceeded`. Each action gets a bucket of N tokens per second where a token comes
- * back one second after it was taken, so no rolling one-second window ever holds more than N calls.
+ * never trip `RequestLimitExceeded`. Each action gets a bucket of N tokens where a token comes back a
+ * little over one second after it was taken, so no one-second window ever holds more than N calls.
  */
 
 /** Tencent's documented limits (requests per second) for the actions the pipeline calls. */
@@ -36,6 +36,12 @@ export interface RateLimiterOptions {
   now?: () => number;
 }
 
+/**
+ * A token comes back this long after use: a second plus a margin, so that network jitter cannot squeeze
+ * two windows' worth of calls into one second as Tencent counts them (on arrival).
+ */
+export const WINDOW_MS = 1100;
+
 function abortError(signal: AbortSignal): unknown {
   return signal.reason ?? new Error('aborted');
 }
@@ -60,12 +66,12 @@ class RollingWindow {
     for (;;) {
       if (signal?.aborted) throw abortError(signal);
       const t = this.now();
-      while (this.taken.length && this.taken[0] <= t - 1000) this.taken.shift();
+      while (this.taken.length && this.taken[0] <= t - WINDOW_MS) this.taken.shift();
       if (this.taken.length < this.perSecond) {
         this.taken.push(t);
         return;
       }
-      await sleep(this.taken[0] + 1000 - t, signal);
+      await sleep(this.taken[0] + WINDOW_MS - t, signal);
     }
   }
 }

@@ -32,9 +32,11 @@ export const waits = proxyActivities<PipelineActivities>({
   },
 });
 
+/** Undo steps, also used on the normal path (restart, fstab restore), where a cancel must not race them. */
 export const undo = proxyActivities<PipelineActivities>({
   startToCloseTimeout: '2h',
   heartbeatTimeout: '30s',
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
   retry: {
     initialInterval: '2s',
     backoffCoefficient: 2,

@@ -12,7 +12,9 @@ import {
   startBench,
   type PipelineBench,
 } from '../helpers/pipeline';
-import { FAST_DURATIONS } from '../helpers/emulator';
+import { temporal } from '@temporalio/proto';
+import { FAST_DURATIONS, waitFor } from '../helpers/emulator';
+import { DEFAULT_LIMIT, DOCUMENTED_LIMITS } from '../../src/activities/rate-limit';
 
 jest.setTimeout(90_000);
 
@@ -95,6 +97,15 @@ describe('a worker restarted during polling', () => {
     const state0 = await emu.admin.state();
     const handle = await bench.start({ region: REGION, instanceId, imageName: 'restart-me' });
     await progressWhen(handle, (p) => p.stage === 'waiting-for-image', 'the image wait');
+    await waitFor(
+      async () =>
+        (await handle.describe()).raw.pendingActivities?.some(
+          (a) =>
+            a.activityType?.name === 'waitForImage' &&
+            a.state === temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED,
+        ),
+      { what: 'waitForImage to be running on the first worker' },
+    );
     await bench.restartWorker();
     const result = await handle.result();
     const { newImages } = await leftovers(emu, state0);
@@ -148,5 +159,12 @@ describe('shared pollers', () => {
     const together = callsBetween(req1, await emu.admin.requests()).DescribeImages;
     // Six separate pollers would make about six times the calls of one pipeline.
     expect(together).toBeLessThan(3 * alone);
+    // And the worker's shared limiter kept every action at or under half of Tencent's documented limit.
+    const { peakRps } = await emu.admin.requests();
+    const over = Object.entries(peakRps).filter(
+      ([action, peak]) => peak > Math.floor((DOCUMENTED_LIMITS[action] ?? DEFAULT_LIMIT) / 2),
+    );
+    expect(Object.keys(peakRps)).toEqual(expect.arrayContaining(['DescribeImages', 'CreateImage', 'RunCommand']));
+    expect(over).toEqual([]);
   });
 });
