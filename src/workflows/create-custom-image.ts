@@ -3,7 +3,7 @@
  * the seed document's order. Every step that changes the cloud registers its undo first (saga.ts); on
  * failure or cancellation the undo steps run newest first and the instance ends as it started.
  */
-import { ApplicationFailure, isCancellation, log, setHandler, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, isCancellation, log, setHandler } from '@temporalio/workflow';
 import { NON_RETRYABLE, WORKFLOW_FAILURES, type FstabLine } from '../activities/types';
 import { ShutdownApproval } from './approval';
 import { calls, run, undo, waits, within } from './activity-proxies';
@@ -15,6 +15,7 @@ import { formatDuration } from './durations';
 import { progressQuery, waitProgressSignal } from './messages';
 import { PipelineTracker } from './progress';
 import { Saga, compensationIncomplete } from './saga';
+import { snapshotDataDisks } from './snapshot-step';
 import { failureType, stageFailure } from './stage-failure';
 import type { CreateCustomImageInput, CreateCustomImageResult, DataDiskMode } from './types';
 import { invalidInput, validateInput, type PipelineInput } from './validation';
@@ -72,7 +73,7 @@ export async function createCustomImage(raw: CreateCustomImageInput): Promise<Cr
 
     if (input.dryRun) return await dryRun(input, instance, guestPrep, shutdown.stop, shutdown.reason, result, tracker);
 
-    // 5a. The shutdown decision needs a person's approval when asked for: decided before anything changes.
+    // 4. The shutdown decision needs a person's approval when asked for: given before anything changes.
     if (shutdown.stop && input.approval.required) {
       tracker.enter(
         'awaiting-approval',
@@ -95,7 +96,7 @@ export async function createCustomImage(raw: CreateCustomImageInput): Promise<Cr
       result.warnings.push(`approval was required but no shutdown is needed (${shutdown.reason})`);
     }
 
-    // 4. Guest preparation: data-disk lines out of /etc/fstab (seed caution), or refuse in check mode.
+    // 5. Guest preparation: data-disk lines out of /etc/fstab (seed caution), or refuse in check mode.
     let fstabLines: FstabLine[] = [];
     let forgetFstab = () => {};
     if (guestPrep) {
@@ -130,7 +131,7 @@ export async function createCustomImage(raw: CreateCustomImageInput): Promise<Cr
       }
     }
 
-    // 5b. Shut down (soft first) when the decision says so, and wait for STOPPED.
+    // 6. Shut down (soft first) when the decision says so, and wait for STOPPED.
     let forgetStart = () => {};
     if (shutdown.stop) {
       tracker.enter(
@@ -153,7 +154,7 @@ export async function createCustomImage(raw: CreateCustomImageInput): Promise<Cr
       result.shutdownPerformed = true;
     }
 
-    // 6. CreateImage: tagged with the run, adopted on a retry instead of made twice.
+    // 7. CreateImage: tagged with the run, adopted on a retry instead of made twice.
     tracker.enter('creating-image', `CreateImage "${input.imageName}" from ${input.instanceId}`);
     const made: { imageId?: string } = {}; // learned after the undo step is registered
     saga.add({
@@ -184,7 +185,7 @@ export async function createCustomImage(raw: CreateCustomImageInput): Promise<Cr
     tracker.setImage(imageId);
     if (created.adopted) result.warnings.push(`adopted image ${imageId} made by an earlier attempt of this run`);
 
-    // 7. Long wait in the worker until NORMAL (CREATEFAILED fails at once), bounded by timeouts.image.
+    // 8. Long wait in the worker until NORMAL (CREATEFAILED fails at once), bounded by timeouts.image.
     tracker.enter('waiting-for-image', `image ${imageId} is being created`, `image ${imageId} to become NORMAL`);
     await run(
       waits.waitForImage,
@@ -193,7 +194,7 @@ export async function createCustomImage(raw: CreateCustomImageInput): Promise<Cr
       within(input.timeoutsMs.image),
     );
 
-    // 8. Restart the instance if this run stopped it, then put /etc/fstab back (TAT needs it running).
+    // 9. Restart the instance if this run stopped it, then put /etc/fstab back (TAT needs it running).
     if (result.shutdownPerformed) {
       tracker.enter('starting', `starting ${input.instanceId} again`, `instance ${input.instanceId} to be RUNNING`);
       await startAndWait(input, `Start ${input.instanceId} again`);
@@ -205,58 +206,13 @@ export async function createCustomImage(raw: CreateCustomImageInput): Promise<Cr
       forgetFstab();
     }
 
-    // 9. Best practice: each data disk travels as a snapshot.
-    const snapshots: { diskId: string; snapshotId: string; sizeGb: number; diskType?: string }[] = [];
-    if (dataDisks === 'snapshot' && instance.dataDisks.length) {
-      tracker.enter(
-        'snapshotting-data-disks',
-        `snapshotting ${instance.dataDisks.length} data disk(s)`,
-        `snapshots of ${instance.dataDisks.map((d) => d.diskId).join(', ')} to become NORMAL`,
-      );
-      const token = workflowInfo().runId.slice(0, 8);
-      const refs = instance.dataDisks.map((d) => ({
-        diskId: d.diskId,
-        snapshotName: `${input.imageName.slice(0, 30)}-${d.diskId}-${token}`,
-        snapshotId: undefined as string | undefined,
-      }));
-      saga.add({
-        name: 'delete data-disk snapshots',
-        resources: () => refs.map((r) => r.snapshotId ?? `snapshot of ${r.diskId}`),
-        run: () =>
-          run(
-            undo.deleteSnapshots,
-            'Undo: delete data-disk snapshots',
-            [{ region: input.region, snapshots: refs }],
-            within(input.timeoutsMs.snapshot),
-          ).then(() => undefined),
-      });
-      for (const r of refs) {
-        r.snapshotId = (
-          await run(calls.createSnapshot, `CreateSnapshot of data disk ${r.diskId}`, [
-            { region: input.region, diskId: r.diskId, snapshotName: r.snapshotName, tags: input.tags },
-          ])
-        ).snapshotId;
-        result.snapshotIds.push(r.snapshotId);
-        tracker.setSnapshots(result.snapshotIds);
-      }
-      const done = await run(
-        waits.waitForSnapshots,
-        `Wait for ${refs.length} snapshot(s) to become NORMAL`,
-        [{ region: input.region, snapshotIds: result.snapshotIds }],
-        within(input.timeoutsMs.snapshot),
-      );
-      for (const s of done) {
-        const disk = instance.dataDisks.find((d) => d.diskId === s.diskId);
-        snapshots.push({
-          diskId: s.diskId,
-          snapshotId: s.snapshotId,
-          sizeGb: disk?.sizeGb ?? s.sizeGb,
-          diskType: disk?.diskType,
-        });
-      }
-    }
+    // 10. Best practice: each data disk travels as a snapshot, to become the new instance's data disk.
+    const snapshots =
+      dataDisks === 'snapshot' && instance.dataDisks.length
+        ? await snapshotDataDisks(input, instance, saga, tracker, result)
+        : [];
 
-    // 10. Launch from the image (data disks from the snapshots), verify it boots, then terminate unless kept.
+    // 11. Launch from the image (data disks from the snapshots), verify it boots, then terminate unless kept.
     if (input.launch) {
       const plan = { imageId, disks: snapshots, fstabLines, wholeMachine: dataDisks === 'include' };
       await launchAndVerify(input, instance, plan, saga, tracker, result);
