@@ -4,7 +4,7 @@
  * re-create them with `nofail` on launched instances. The shell lives in guest-scripts/ as real scripts.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import type { ActivityRuntime } from './runtime';
@@ -15,8 +15,15 @@ import { pipelineRef } from './waiting';
 
 export type FstabScript = 'scan' | 'fix' | 'restore' | 'apply';
 
-const SCRIPTS_DIR = path.join(__dirname, 'guest-scripts');
-const read = (name: string) => readFileSync(path.join(SCRIPTS_DIR, name), 'utf8');
+/** Beside this file in a source checkout; a compiled build (lib/activities) reads them from src/. */
+const SCRIPTS_DIR = [
+  path.join(__dirname, 'guest-scripts'),
+  path.join(__dirname, '..', '..', 'src', 'activities', 'guest-scripts'),
+].find((dir) => existsSync(dir));
+function read(name: string): string {
+  if (!SCRIPTS_DIR) throw new Error(`guest scripts not found beside ${__dirname} nor in src/activities/guest-scripts`);
+  return readFileSync(path.join(SCRIPTS_DIR, name), 'utf8');
+}
 
 /** Token that makes the backup file and the comment marker specific to one run. */
 export function runToken(ref: PipelineRef): string {
