@@ -34,10 +34,16 @@ export function instanceActivities(rt: ActivityRuntime) {
     return res.InstanceSet?.find((i) => i.InstanceId === instanceId);
   }
 
+  /** A source image deleted since the launch is UNKNOWN: not provably public, so not imaged online. */
   async function sourceImageType(region: string, imageId: string | undefined): Promise<string> {
     if (!imageId) return 'UNKNOWN';
-    const res = await rt.api.cvm(region, 'DescribeImages', (c) => c.DescribeImages({ ImageIds: [imageId] }));
-    return res.ImageSet?.find((i) => i.ImageId === imageId)?.ImageType ?? 'UNKNOWN';
+    try {
+      const res = await rt.api.cvm(region, 'DescribeImages', (c) => c.DescribeImages({ ImageIds: [imageId] }));
+      return res.ImageSet?.find((i) => i.ImageId === imageId)?.ImageType ?? 'UNKNOWN';
+    } catch (err) {
+      if (err instanceof ApplicationFailure && err.type === NON_RETRYABLE.notFound) return 'UNKNOWN';
+      throw err;
+    }
   }
 
   return {
