@@ -16,6 +16,16 @@ import { startStack, type Stack } from '../helpers/stack';
 // The project-level testTimeout in jest.config.js is not applied by Jest 30; long steps need this.
 jest.setTimeout(180_000);
 
+/**
+ * The screenshots go to test-results/ on every run, and replace the ones the README shows in docs/ with
+ * CVM_UPDATE_SCREENSHOTS=1 (`npm run docs:screenshots`), so a test run leaves the work tree clean.
+ */
+function screenshotPath(name: string): string {
+  const dir = path.join(ROOT, process.env.CVM_UPDATE_SCREENSHOTS === '1' ? 'docs' : 'test-results');
+  mkdirSync(dir, { recursive: true });
+  return path.join(dir, name);
+}
+
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
   '--headless',
@@ -113,8 +123,7 @@ describe('Temporal Web UI', () => {
     await mainTextContains(words(metadata.currentDetails!.split('\n').find((l) => l.trim())!));
     const text = words(await visibleText());
     for (const line of pipelineDetails(input).split('\n\n')) expect(text).toContain(words(line));
-    mkdirSync(path.join(ROOT, 'docs'), { recursive: true });
-    await page.screenshot({ path: path.join(ROOT, 'docs', 'ui-workflow.png') });
+    await page.screenshot({ path: screenshotPath('ui-workflow.png') });
   });
 
   it('shows the search attributes an operator filters by', async () => {
@@ -144,7 +153,7 @@ describe('Temporal Web UI', () => {
       .first()
       .waitFor();
     await page.setViewportSize({ width: 1400, height: 1400 });
-    await page.screenshot({ path: path.join(ROOT, 'docs', 'ui-workflow-timeline.png') });
+    await page.screenshot({ path: screenshotPath('ui-workflow-timeline.png') });
 
     const text = await openTab('Event History');
     await page
