@@ -12,6 +12,7 @@ import {
   type WorkerOptions,
 } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from './activities';
+import { dataConverterFromEnv } from './codec/env';
 import { cloudConfigFromEnv, createTencentClients } from './cloud/clients';
 import { taskQueueFromEnv, temporalTargetFromEnv } from './temporal/connection';
 
@@ -22,6 +23,8 @@ export interface CreateWorkerOptions {
   deps?: Partial<ActivityDeps>;
   /** Pre-built bundle (tests build it once); otherwise the workflows are bundled from source. */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /** Defaults to the AES-256-GCM payload codec when CVM_IMAGE_CODEC_KEY is set (src/codec). */
+  dataConverter?: WorkerOptions['dataConverter'];
   maxConcurrentActivityTaskExecutions?: number;
   /**
    * Longest gap between heartbeats sent to the server: how fast a waiting activity learns it was cancelled
@@ -49,6 +52,7 @@ export async function createWorker(opts: CreateWorkerOptions): Promise<Worker> {
   return Worker.create({
     connection: opts.connection,
     namespace: opts.namespace ?? 'default',
+    dataConverter: opts.dataConverter ?? dataConverterFromEnv(),
     taskQueue: opts.taskQueue ?? taskQueueFromEnv(),
     ...(opts.workflowBundle
       ? { workflowBundle: opts.workflowBundle }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { approveCommand, rejectCommand } from './commands/approval';
 import { cancelCommand } from './commands/cancel';
+import { codecServerCommand } from './commands/codec-server';
 import { costCommand } from './commands/cost';
 import { createCommand } from './commands/create';
 import { emulatorCommand } from './commands/emulator';
@@ -43,6 +44,7 @@ export function buildProgram(io: CliIO = defaultIO): Command {
     scheduleCommand(io),
     costCommand(io),
     emulatorCommand(io),
+    codecServerCommand(io),
   ]) {
     program.addCommand(command.copyInheritedSettings(program));
   }

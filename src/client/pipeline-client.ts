@@ -4,6 +4,8 @@
  * TEMPORAL_PROFILE, TLS, API key), unless a connection is handed in.
  */
 import { Client, Connection, type ConnectionOptions, type WorkflowExecutionInfo } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
+import { dataConverterFromEnv } from '../codec/env';
 import { taskQueueFromEnv, temporalTargetFromEnv } from '../temporal/connection';
 import { CvmImageId, CvmInstanceId, CvmPipelineStage, CvmRegion } from '../workflows/search-attributes';
 import {
@@ -22,6 +24,8 @@ import { pipelineDetails, pipelineSummary, startSearchAttributes } from './metad
 export interface PipelineClientOptions {
   /** An open connection (the caller keeps ownership); otherwise one is made from the environment. */
   connection?: Connection;
+  /** Payload codec etc.; defaults to the AES-256-GCM codec when CVM_IMAGE_CODEC_KEY is set. */
+  dataConverter?: DataConverter;
   namespace?: string;
   /** Defaults to CVM_IMAGE_TASK_QUEUE or `cvm-image`. */
   taskQueue?: string;
@@ -126,7 +130,7 @@ export async function createPipelineClient(opts: PipelineClientOptions = {}): Pr
   }
   namespace ??= 'default';
   const taskQueue = opts.taskQueue ?? taskQueueFromEnv();
-  const temporal = new Client({ connection, namespace });
+  const temporal = new Client({ connection, namespace, dataConverter: opts.dataConverter ?? dataConverterFromEnv() });
   const handle = (id: string) => temporal.workflow.getHandle(id);
 
   return {
