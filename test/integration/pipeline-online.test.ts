@@ -100,6 +100,8 @@ describe('createCustomImage: online instance with a data disk', () => {
       CvmImageId: [result.imageId],
       CvmPipelineStage: ['completed'],
     });
+    const metadata = await handle.query<{ currentDetails?: string }>('__temporal_workflow_metadata');
+    expect(metadata.currentDetails).toBe(`**completed**: image ${result.imageId} is ready`);
     const history = await handle.fetchHistory();
     const scheduled = history.events!.filter((e) => e.activityTaskScheduledEventAttributes);
     expect(scheduled.length).toBeGreaterThan(10);
