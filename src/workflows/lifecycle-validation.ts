@@ -56,7 +56,11 @@ const schemas = {
     pipeline: z.looseObject({
       imageName: z
         .string({ error: 'is required' })
-        .max(MAX_PREFIX, `the name prefix must be at most ${MAX_PREFIX} characters (each run appends a timestamp)`),
+        // UTF-16 units, as Tencent counts the 60-character limit.
+        .refine(
+          (s) => s.length <= MAX_PREFIX,
+          `the name prefix must be at most ${MAX_PREFIX} characters (each run appends a timestamp)`,
+        ),
     }),
   }),
 };

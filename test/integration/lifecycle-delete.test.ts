@@ -154,10 +154,13 @@ describe('deleteCustomImage', () => {
     expect(pub.type).toBe('NotACustomImage');
     expect(pub.message).toContain('is a PUBLIC_IMAGE, not a custom image');
 
+    const calls = callsBetween(before, await bench.emu.admin.requests());
+    for (const action of MUTATING) expect(calls[action]).toBeUndefined();
+
+    const beforeBad = await bench.emu.admin.requests();
     const bad = await failureOf(await deleteImage({ region: 'mars-1', imageId: 'img-1', extra: 1 }));
     expect(bad.type).toBe('InvalidLifecycleInput');
     for (const field of ['region:', 'imageId:', 'extra:']) expect(bad.message).toContain(field);
-    const calls = callsBetween(before, await bench.emu.admin.requests());
-    for (const action of MUTATING) expect(calls[action]).toBeUndefined();
+    expect(callsBetween(beforeBad, await bench.emu.admin.requests())).toEqual({});
   });
 });
