@@ -97,15 +97,21 @@ describe('a worker restarted during polling', () => {
     const state0 = await emu.admin.state();
     const handle = await bench.start({ region: REGION, instanceId, imageName: 'restart-me' });
     await progressWhen(handle, (p) => p.stage === 'waiting-for-image', 'the image wait');
-    await waitFor(
-      async () =>
-        (await handle.describe()).raw.pendingActivities?.some(
+    // The wait is running on the first worker and has heartbeated what it saw (its resume details).
+    const details = await waitFor(
+      async () => {
+        const wait = (await handle.describe()).raw.pendingActivities?.find(
           (a) =>
             a.activityType?.name === 'waitForImage' &&
             a.state === temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED,
-        ),
-      { what: 'waitForImage to be running on the first worker' },
+        );
+        const data = wait?.heartbeatDetails?.payloads?.[0]?.data;
+        const parsed = data && JSON.parse(Buffer.from(data).toString('utf8'));
+        return parsed && Object.keys(parsed.states ?? {}).length ? parsed : undefined;
+      },
+      { what: 'waitForImage to heartbeat on the first worker' },
     );
+    expect(Object.values(details.states)).toEqual(['CREATING']);
     await bench.restartWorker();
     const result = await handle.result();
     const { newImages } = await leftovers(emu, state0);
