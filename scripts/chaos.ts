@@ -10,6 +10,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { replayHistories } from '../test/chaos/replay';
 import {
   apiFaults,
+  chaosTiming,
   killWorker,
   restartServer,
   runFleetScenario,
@@ -18,19 +19,6 @@ import {
 } from '../test/chaos/scenarios';
 import { runStepScenarios } from '../test/chaos/step-faults';
 import { formatTable, rowProblems, type ScenarioRow } from '../test/chaos/table';
-
-/** Every long operation scaled down (realistic ÷ ~100), so 100 pipelines run in minutes. */
-export const CHAOS_DURATIONS = {
-  imageCreateMs: 6000,
-  snapshotCreateMs: 3000,
-  instanceLaunchMs: 1000,
-  instanceStopMs: 800,
-  instanceStartMs: 1000,
-  instanceTerminateMs: 500,
-  diskCreateMs: 500,
-  diskAttachMs: 200,
-  imageSyncMs: 3000,
-};
 
 const SCENARIOS = ['kills', 'server', 'api', 'steps'] as const;
 
@@ -50,7 +38,7 @@ async function main(): Promise<void> {
     .option('--seed <n>', 'seed of the kill moments and fault draws', int(0), 1)
     .option('--only <list>', `comma-separated subset of ${SCENARIOS.join(',')}`, (v) => v.split(','))
     .option('--max-ratio <x>', 'time target vs fault-free', Number, 1.5)
-    .option('--poll-ms <n>', 'worker Describe* polling interval', int(10), 500)
+    .option('--speed <n>', 'divide realistic cloud durations and the worker poll interval by n', int(1), 10)
     .option('--json <file>', 'also write the rows and violations as JSON')
     .parse()
     .opts<{
@@ -60,7 +48,7 @@ async function main(): Promise<void> {
       seed: number;
       only?: string[];
       maxRatio: number;
-      pollMs: number;
+      speed: number;
       json?: string;
     }>();
   const only = new Set(opts.only ?? SCENARIOS);
@@ -70,9 +58,8 @@ async function main(): Promise<void> {
     kills: opts.kills,
     serverRestarts: opts.serverRestarts,
     seed: opts.seed,
-    durations: CHAOS_DURATIONS,
-    pollIntervalMs: opts.pollMs,
-    timeoutMs: 15 * 60_000,
+    ...chaosTiming(opts.speed),
+    timeoutMs: 30 * 60_000,
     gapMs: [3000, 9000],
     log,
   };

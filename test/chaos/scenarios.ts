@@ -4,12 +4,22 @@
  * invariant checker.
  */
 import type { Durations } from '../../src/emulator';
+import { resolveDurations } from '../../src/emulator/core/durations';
 import type { FaultsBody } from '../helpers/emulator';
 import { startChaosEnv, type ChaosEnv } from './environment';
 import { followAll, prepareFleet, startPipeline } from './fleet';
 import { baselineOf, checkInvariants, type PipelineRecord, type Violation } from './invariants';
 import { between, seededRandom, sleep } from './random';
 import type { ScenarioRow } from './table';
+
+/**
+ * The cloud's durations and the worker's polling, both divided by `speed` (10: an image takes a minute,
+ * the worker polls every 500 ms). Temporal's own timeouts (60 s for a call, 30 s heartbeats) are not
+ * scaled, so a much larger speed would make crash recovery look slower than it is in real time.
+ */
+export function chaosTiming(speed: number): { durations: Durations; pollIntervalMs: number } {
+  return { durations: resolveDurations(speed), pollIntervalMs: Math.max(50, Math.round(5000 / speed)) };
+}
 
 export interface FleetConfig {
   pipelines: number;
