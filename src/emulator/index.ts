@@ -115,6 +115,10 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
 
   const front = createFront({ world, router, credentials, limiter, faults, log, admin, quiet: opts.quiet ?? false });
   const server = createServer((req, res) => void front(req, res));
+  // Outlive the clients' idle sockets (Node's agent drops them at 5 s, Tencent's front keeps them ~60 s), so
+  // a client never sends a request on a socket the emulator is closing ("socket hang up").
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   const host = opts.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

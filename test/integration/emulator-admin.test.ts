@@ -67,3 +67,13 @@ it('refuses InstanceIds together with Filters in DescribeInstances', async () =>
     ),
   ).toBe('InvalidParameterCombination');
 });
+
+it('keeps idle connections open longer than Node clients do, so a reused socket is never closed under a request', async () => {
+  // Node ≥ 19 clients (the SDK's fetch) keep sockets alive and drop them after 5 s idle; a server that also
+  // closes at 5 s races them and the SDK sees "socket hang up" on mutating calls.
+  const res = await fetch(`${emu.url}/_emulator/health`);
+  await res.json();
+  const keepAlive = res.headers.get('keep-alive') ?? '';
+  const timeout = Number(/timeout=(\d+)/.exec(keepAlive)?.[1]);
+  expect(timeout).toBeGreaterThanOrEqual(60);
+});
