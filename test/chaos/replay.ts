@@ -1,7 +1,12 @@
 /**
  * Replays recorded histories against the current workflow code (`Worker.runReplayHistories`): a history
- * that no longer replays means a change to the workflow would break runs already in flight.
+ * that no longer replays means a change to the workflow would break runs already in flight. The test
+ * suite's global teardown replays every history its dev server recorded; `npm run chaos` replays its own.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import { Worker, type ReplayWorkerOptions } from '@temporalio/worker';
 
 export interface ReplayReport {
@@ -9,17 +14,43 @@ export interface ReplayReport {
   failures: { workflowId: string; error: string }[];
 }
 
+type Source = Pick<ReplayWorkerOptions, 'workflowBundle' | 'workflowsPath'>;
+type Histories =
+  Iterable<{ workflowId: string; history: unknown }> | AsyncIterable<{ workflowId: string; history: unknown }>;
+
 export async function replayHistories(
-  histories: { workflowId: string; history: unknown }[],
-  source: Pick<ReplayWorkerOptions, 'workflowBundle' | 'workflowsPath'> = {
-    workflowsPath: require.resolve('../../src/workflows'),
-  },
+  histories: Histories,
+  source: Source = { workflowsPath: require.resolve('../../src/workflows') },
 ): Promise<ReplayReport> {
   const report: ReplayReport = { replayed: 0, failures: [] };
-  if (!histories.length) return report;
   for await (const r of Worker.runReplayHistories(source, histories as never)) {
     report.replayed++;
     if (r.error) report.failures.push({ workflowId: r.workflowId, error: r.error.message });
   }
   return report;
+}
+
+/**
+ * Every workflow history on a server, replayed with the given bundle. Histories that fail are written to
+ * `failedDir` (one JSON file each, as test/replay/ keeps them) for a look.
+ */
+export async function replayServerHistories(address: string, bundlePath: string, failedDir?: string) {
+  const connection = await Connection.connect({ address });
+  try {
+    const client = new Client({ connection });
+    const report = await replayHistories(client.workflow.list().intoHistories({ concurrency: 8 }), {
+      workflowBundle: { codePath: bundlePath },
+    });
+    if (failedDir && report.failures.length) {
+      mkdirSync(failedDir, { recursive: true });
+      for (const f of report.failures) {
+        const history = await client.workflow.getHandle(f.workflowId).fetchHistory();
+        const file = path.join(failedDir, `${f.workflowId.replace(/[^\w.-]+/g, '_')}.json`);
+        writeFileSync(file, JSON.stringify(temporal.api.history.v1.History.fromObject(history).toJSON()));
+      }
+    }
+    return report;
+  } finally {
+    await connection.close();
+  }
 }
