@@ -12,6 +12,7 @@ import {
   type WorkerOptions,
 } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from './activities';
+import { POLLER_MODES, type PollerMode } from './activities/pollers';
 import { dataConverterFromEnv } from './codec/env';
 import { cloudConfigFromEnv, createTencentClients } from './cloud/clients';
 import { taskQueueFromEnv, temporalTargetFromEnv } from './temporal/connection';
@@ -43,10 +44,33 @@ export function pollIntervalFromEnv(env: NodeJS.ProcessEnv = process.env): numbe
   return ms;
 }
 
+/** CVM_IMAGE_POLLER: batched (default) or per-activity (each wait polls alone; for the benchmark's comparison). */
+export function pollerModeFromEnv(env: NodeJS.ProcessEnv = process.env): PollerMode | undefined {
+  const raw = env.CVM_IMAGE_POLLER;
+  if (raw === undefined || raw === '') return undefined;
+  if (!(POLLER_MODES as readonly string[]).includes(raw))
+    throw new Error(`CVM_IMAGE_POLLER must be one of ${POLLER_MODES.join(', ')}, got "${raw}"`);
+  return raw as PollerMode;
+}
+
+/**
+ * CVM_IMAGE_MAX_ACTIVITIES: activity slots of the worker (default 200). Each pipeline's long wait holds a
+ * slot while it waits (cheaply: a registration with the shared poller), so a fleet needs one per pipeline.
+ */
+export function maxActivitiesFromEnv(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const raw = env.CVM_IMAGE_MAX_ACTIVITIES;
+  if (raw === undefined || raw === '') return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1)
+    throw new Error(`CVM_IMAGE_MAX_ACTIVITIES must be a whole number ≥ 1, got "${raw}"`);
+  return n;
+}
+
 export async function createWorker(opts: CreateWorkerOptions): Promise<Worker> {
   const deps: ActivityDeps = {
     clients: createTencentClients(cloudConfigFromEnv()),
     pollIntervalMs: pollIntervalFromEnv(),
+    pollerMode: pollerModeFromEnv(),
     ...opts.deps,
   };
   return Worker.create({
@@ -58,7 +82,7 @@ export async function createWorker(opts: CreateWorkerOptions): Promise<Worker> {
       ? { workflowBundle: opts.workflowBundle }
       : { workflowsPath: require.resolve('./workflows') }),
     activities: createActivities(deps),
-    maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivityTaskExecutions ?? 200,
+    maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivityTaskExecutions ?? maxActivitiesFromEnv() ?? 200,
     maxHeartbeatThrottleInterval: opts.maxHeartbeatThrottleInterval ?? '5s',
   });
 }

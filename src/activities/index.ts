@@ -10,7 +10,7 @@ import { activityClient, inventoryActivities } from './images-inventory';
 import { instanceActivities } from './instance';
 import { launchActivities } from './launch';
 import { lifecycleActivities } from './lifecycle';
-import { Pollers } from './pollers';
+import { Pollers, type PollerMode } from './pollers';
 import { quotaActivities } from './quota';
 import { RateLimiter } from './rate-limit';
 import type { ActivityRuntime } from './runtime';
@@ -23,6 +23,8 @@ export interface ActivityDeps {
   rateLimiter?: RateLimiter;
   /** Describe* polling interval of the shared pollers (default 5 s; tests use less). */
   pollIntervalMs?: number;
+  /** batched (default): shared per-region pollers; per-activity: each wait polls alone (benchmarks only). */
+  pollerMode?: PollerMode;
   /** How long a just-created resource may be missing from Describe* (default 60 s). */
   visibilityGraceMs?: number;
   /** Temporal client for visibility queries (images in use); defaults to the activity context's client. */
@@ -34,7 +36,7 @@ export function createActivities(deps: ActivityDeps) {
   const pollIntervalMs = deps.pollIntervalMs ?? 5000;
   const rt: ActivityRuntime = {
     api,
-    pollers: new Pollers(api, pollIntervalMs),
+    pollers: new Pollers(api, pollIntervalMs, deps.pollerMode),
     visibilityGraceMs: deps.visibilityGraceMs ?? 60_000,
     pollIntervalMs,
   };

@@ -2,12 +2,15 @@
 export interface RequestStats {
   counts: Record<string, Record<string, number>>;
   peakRps: Record<string, number>;
+  /** RequestLimitExceeded answers per action. */
+  throttled: Record<string, number>;
   total: number;
 }
 
 export class RequestLog {
   private counts: Record<string, Record<string, number>> = {};
   private peaks: Record<string, number> = {};
+  private throttled: Record<string, number> = {};
   private windows = new Map<string, { second: number; n: number }>();
   private total = 0;
 
@@ -22,13 +25,23 @@ export class RequestLog {
     this.peaks[action] = Math.max(this.peaks[action] ?? 0, n);
   }
 
+  recordThrottled(action: string): void {
+    this.throttled[action] = (this.throttled[action] ?? 0) + 1;
+  }
+
   stats(): RequestStats {
-    return { counts: structuredClone(this.counts), peakRps: { ...this.peaks }, total: this.total };
+    return {
+      counts: structuredClone(this.counts),
+      peakRps: { ...this.peaks },
+      throttled: { ...this.throttled },
+      total: this.total,
+    };
   }
 
   reset(): void {
     this.counts = {};
     this.peaks = {};
+    this.throttled = {};
     this.windows.clear();
     this.total = 0;
   }

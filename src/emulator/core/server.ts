@@ -91,6 +91,7 @@ export function createFront(deps: FrontDeps) {
       const def = deps.router.resolve(version, action);
       const region = checkRegion(regionRaw);
       if (!deps.limiter.take(action, region, def.rateLimit, now)) {
+        deps.log.recordThrottled(action);
         throw new ApiError(
           'RequestLimitExceeded',
           `${action} is limited to ${def.rateLimit} requests per second in ${region}.`,

@@ -1,0 +1,288 @@
+/**
+ * One benchmark run: its own headless dev server (unless given one), the emulator with scaled durations and
+ * the documented rate limits, one worker child process (the chaos harness's, reused), N createCustomImage
+ * pipelines across R regions started at once, followed to their end; then the figures (bench/metrics.ts).
+ */
+import os from 'node:os';
+import { temporal } from '@temporalio/proto';
+import { startDevServer, type DevServer } from '../src/devserver/dev-server';
+import type { Durations } from '../src/emulator';
+import { resolveDurations } from '../src/emulator/core/durations';
+import { REGIONS } from '../src/emulator/core/regions';
+import type { PollerMode } from '../src/activities/pollers';
+import { DOCUMENTED_LIMITS, DEFAULT_LIMIT } from '../src/activities/rate-limit';
+import { pipelineWorkflowId, type CreateCustomImageInput } from '../src/workflows/types';
+import { startChaosEnv } from '../test/chaos/environment';
+import { fleetMember, followAll, startPipeline, type StartedPipeline } from '../test/chaos/fleet';
+import {
+  cloudTimeMs,
+  detections,
+  indexSettled,
+  overheadPct,
+  perPipeline,
+  quantiles,
+  slope,
+  type PipelineSample,
+  type Quantiles,
+} from './metrics';
+import { cpuSeconds, findChild, sampleRss, type RssSample } from './sampler';
+
+/** The issue's scale: an image takes a minute, a snapshot 30 s, stop/start 5 s. */
+export const BENCH_DURATIONS: Durations = resolveDurations(1, {
+  imageCreateMs: 60_000,
+  snapshotCreateMs: 30_000,
+  instanceStopMs: 5_000,
+  instanceStartMs: 5_000,
+  instanceLaunchMs: 10_000,
+  instanceTerminateMs: 5_000,
+  diskCreateMs: 5_000,
+  diskAttachMs: 2_000,
+  imageSyncMs: 60_000,
+});
+
+export function scaleDurations(d: Durations, speedUp: number): Durations {
+  if (!(speedUp > 0)) throw new Error(`speed-up must be a positive number, got ${speedUp}`);
+  return Object.fromEntries(Object.entries(d).map(([k, v]) => [k, Math.round(v / speedUp)])) as unknown as Durations;
+}
+
+export interface BenchOptions {
+  pipelines: number;
+  regions: number;
+  poller: PollerMode;
+  /** The worker's Describe* polling interval. */
+  pollIntervalMs: number;
+  durations?: Durations;
+  /** Worker activity slots (CVM_IMAGE_MAX_ACTIVITIES); the worker's default when omitted. */
+  maxActivities?: number;
+  /** fstab handling of every pipeline: "ignore" skips the guest (TAT) steps, "fix" runs them. */
+  fstab?: 'fix' | 'ignore';
+  /** Use this Temporal server instead of starting one (tests). */
+  address?: string;
+  timeoutMs?: number;
+  log?: (line: string) => void;
+}
+
+export interface BenchRun {
+  pipelines: number;
+  completed: number;
+  poller: PollerMode;
+  regions: string[];
+  pollIntervalMs: number;
+  maxActivities: number | null;
+  fstab: string;
+  durations: Durations;
+  wallSeconds: number;
+  detectionLatencyMs: Quantiles & { byKind: Record<string, Quantiles> };
+  callsPerPipeline: Record<string, number>;
+  peakRps: Record<string, number>;
+  limits: Record<string, number>;
+  throttledFailures: number;
+  throttledByAction: Record<string, number>;
+  overheadPct: Quantiles;
+  overheadMs: Quantiles;
+  cloudSeconds: Quantiles;
+  rssBytesPerPipeline: number;
+  rssBytes: { baseline: number; max: number };
+  historyEvents: Quantiles;
+  /** Event types of the longest history: what P7 is made of. */
+  longestHistory: { workflowId: string; events: number; byType: Record<string, number> } | null;
+  cpuSeconds: { worker: number | null; server: number | null; harnessAndEmulator: number };
+  loadAverage: { before: number[]; after: number[] };
+  failures: { workflowId: string; status: string; message?: string }[];
+  rssSamples: RssSample[];
+}
+
+/** Runs `fn` over items with at most `limit` at a time. */
+async function pool<T, R>(items: T[], limit: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await fn(items[i], i);
+      }
+    }),
+  );
+  return out;
+}
+
+export async function runBench(opts: BenchOptions): Promise<BenchRun> {
+  const log = opts.log ?? (() => {});
+  const durations = opts.durations ?? BENCH_DURATIONS;
+  const regions = REGIONS.slice(0, opts.regions);
+  const loadBefore = os.loadavg();
+  let server: DevServer | undefined;
+  if (!opts.address) server = await startDevServer();
+  const serverCpu0 = server?.process?.pid ? cpuSeconds(server.process.pid) : undefined;
+  const taskQueue = `bench-${opts.poller}-${Date.now()}`;
+  const env = await startChaosEnv({
+    address: opts.address ?? server!.address,
+    taskQueue,
+    durations,
+    pollIntervalMs: opts.pollIntervalMs,
+    workerEnv: {
+      CVM_IMAGE_POLLER: opts.poller,
+      CVM_IMAGE_LOG_LEVEL: 'WARN',
+      ...(opts.maxActivities ? { CVM_IMAGE_MAX_ACTIVITIES: String(opts.maxActivities) } : {}),
+    },
+  }).catch(async (err) => {
+    await server?.stop();
+    throw err;
+  });
+  try {
+    const workerPid = findChild(process.pid, /src\/worker\.ts/);
+    if (!workerPid) throw new Error('cannot find the worker process');
+    await env.emu.admin.config({ imageQuota: opts.pipelines + 10 });
+
+    log(`${opts.poller}: creating ${opts.pipelines} source instances in ${regions.join(', ')}`);
+    const members = await pool(
+      Array.from({ length: opts.pipelines }, (_, i) => i),
+      32,
+      async (i) => {
+        const m = fleetMember(i);
+        const region = regions[i % regions.length];
+        const instanceId = await env.emu.admin.createInstance({ ...m.fixture, region });
+        const input: CreateCustomImageInput = {
+          ...m.input,
+          region,
+          instanceId,
+          imageName: `bench-${i}`,
+          fstab: opts.fstab ?? 'ignore',
+        };
+        return input;
+      },
+    );
+    const before = await env.emu.admin.requests();
+
+    const workerCpu0 = cpuSeconds(workerPid) ?? 0;
+    const selfCpu0 = process.cpuUsage();
+    let settledCount = 0;
+    let startedCount = 0;
+    const rss = sampleRss(workerPid, () => startedCount - settledCount);
+    const t0 = Date.now();
+    log(`${opts.poller}: starting ${opts.pipelines} pipelines`);
+    const started: StartedPipeline[] = await pool(members, 50, async (input) => {
+      const handle = await startPipeline(env.client, taskQueue, input);
+      startedCount++;
+      return {
+        handle,
+        record: {
+          workflowId: pipelineWorkflowId(input.region, input.instanceId),
+          region: input.region,
+          sourceInstanceId: input.instanceId,
+          imageName: input.imageName,
+          original: { state: 'RUNNING' },
+        },
+      };
+    });
+    const progress = setInterval(
+      () =>
+        log(`${opts.poller}: ${settledCount}/${opts.pipelines} done after ${Math.round((Date.now() - t0) / 1000)} s`),
+      15_000,
+    );
+    const records = await followAll(started, opts.timeoutMs ?? 30 * 60_000, (n) => (settledCount = n)).finally(() =>
+      clearInterval(progress),
+    );
+    const wallSeconds = (Date.now() - t0) / 1000;
+    const samples = rss.stop();
+    const workerCpu = (cpuSeconds(workerPid) ?? workerCpu0) - workerCpu0;
+    const self = process.cpuUsage(selfCpu0);
+    const serverCpu =
+      server?.process?.pid && serverCpu0 !== undefined ? cpuSeconds(server.process.pid)! - serverCpu0 : null;
+    log(`${opts.poller}: all settled after ${Math.round(wallSeconds)} s; reading histories`);
+
+    const requests = await env.emu.admin.requests();
+    const settledIndex = indexSettled(requests.settled);
+    const described = await pool(started, 32, (s) => s.handle.describe());
+    const pipelines: PipelineSample[] = [];
+    const failures: BenchRun['failures'] = [];
+    records.forEach((rec, i) => {
+      const d = described[i];
+      if (rec.outcome.status === 'completed') {
+        pipelines.push({
+          sourceInstanceId: rec.sourceInstanceId,
+          result: rec.outcome.result,
+          startMs: d.startTime.getTime(),
+          closeMs: (d.closeTime ?? new Date()).getTime(),
+        });
+      } else {
+        failures.push({ workflowId: rec.workflowId, status: rec.outcome.status, message: rec.outcome.message });
+      }
+    });
+
+    const longest = started[described.reduce((m, d, i) => (d.historyLength > described[m].historyLength ? i : m), 0)];
+    const longestHistory = longest ? await historyBreakdown(longest) : null;
+    const found = pipelines.flatMap((p) => detections(p, settledIndex));
+    const byKind: Record<string, Quantiles> = {};
+    for (const kind of ['image', 'snapshot', 'instance'])
+      byKind[kind] = quantiles(found.filter((f) => f.kind === kind).map((f) => f.latencyMs));
+    const counts = subtractCounts(requests.counts, before.counts);
+    const baseline = samples.find((s) => s.inFlight > 0) ?? samples[0];
+    const throttledByAction = requests.throttled ?? {};
+    return {
+      pipelines: opts.pipelines,
+      completed: pipelines.length,
+      poller: opts.poller,
+      regions,
+      pollIntervalMs: opts.pollIntervalMs,
+      maxActivities: opts.maxActivities ?? null,
+      fstab: opts.fstab ?? 'ignore',
+      durations,
+      wallSeconds: Math.round(wallSeconds * 10) / 10,
+      detectionLatencyMs: { ...quantiles(found.map((f) => f.latencyMs)), byKind },
+      callsPerPipeline: perPipeline(counts, opts.pipelines),
+      peakRps: requests.peakRps,
+      limits: Object.fromEntries(Object.keys(counts).map((a) => [a, DOCUMENTED_LIMITS[a] ?? DEFAULT_LIMIT])),
+      throttledFailures: Object.values(throttledByAction).reduce((a, b) => a + b, 0),
+      throttledByAction,
+      overheadPct: round(quantiles(pipelines.map((p) => overheadPct(p, durations)))),
+      overheadMs: quantiles(pipelines.map((p) => p.closeMs - p.startMs - cloudTimeMs(p.result, durations))),
+      cloudSeconds: quantiles(pipelines.map((p) => cloudTimeMs(p.result, durations) / 1000)),
+      rssBytesPerPipeline: Math.round(slope(samples.map((s) => ({ x: s.inFlight, y: s.rssBytes })))),
+      rssBytes: { baseline: baseline?.rssBytes ?? 0, max: Math.max(...samples.map((s) => s.rssBytes)) },
+      historyEvents: quantiles(described.map((d) => d.historyLength)),
+      longestHistory,
+      cpuSeconds: {
+        worker: Math.round(workerCpu * 10) / 10,
+        server: serverCpu === null ? null : Math.round(serverCpu * 10) / 10,
+        harnessAndEmulator: Math.round(((self.user + self.system) / 1e6) * 10) / 10,
+      },
+      loadAverage: { before: loadBefore, after: os.loadavg() },
+      failures: failures.slice(0, 50),
+      rssSamples: samples,
+    };
+  } finally {
+    await env.close();
+    await server?.stop();
+  }
+}
+
+async function historyBreakdown({ handle }: StartedPipeline): Promise<BenchRun['longestHistory']> {
+  const history = await handle.fetchHistory();
+  const byType: Record<string, number> = {};
+  for (const e of history.events ?? []) {
+    const name = temporal.api.enums.v1.EventType[e.eventType ?? 0].replace(/^EVENT_TYPE_/, '');
+    byType[name] = (byType[name] ?? 0) + 1;
+  }
+  return { workflowId: handle.workflowId, events: history.events?.length ?? 0, byType };
+}
+
+function subtractCounts(
+  now: Record<string, Record<string, number>>,
+  then: Record<string, Record<string, number>>,
+): Record<string, Record<string, number>> {
+  const out: Record<string, Record<string, number>> = {};
+  for (const [action, byRegion] of Object.entries(now)) {
+    for (const [region, n] of Object.entries(byRegion)) {
+      const d = n - (then[action]?.[region] ?? 0);
+      if (d > 0) (out[action] ??= {})[region] = d;
+    }
+  }
+  return out;
+}
+
+function round(q: Quantiles): Quantiles {
+  const r = (x: number) => Math.round(x * 10) / 10;
+  return { p50: r(q.p50), p99: r(q.p99), max: r(q.max), n: q.n };
+}

@@ -1,0 +1,112 @@
+/**
+ * `npm run bench -- --pipelines N [--regions R] [--poller batched|per-activity] [--compare]`: runs the scale
+ * benchmark (bench/harness.ts), prints the figures against the issue's targets, and writes
+ * bench/results/<timestamp>.json plus, with --latest, latest.json and the chart latest.svg. See docs/bench.md.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { POLLER_MODES, type PollerMode } from '../src/activities/pollers';
+import { renderChart } from './chart';
+import { BENCH_DURATIONS, runBench, scaleDurations, type BenchRun } from './harness';
+import { targetReport } from './targets';
+
+const int = (min: number) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`expected a whole number ≥ ${min}`);
+  return n;
+};
+
+interface Opts {
+  pipelines: number;
+  regions: number;
+  poller: PollerMode;
+  compare?: boolean;
+  pollMs: number;
+  maxActivities?: number;
+  fstab: 'fix' | 'ignore';
+  timeoutMin: number;
+  speedUp: number;
+  out: string;
+  latest?: boolean;
+  temporalAddress?: string;
+}
+
+async function main(): Promise<void> {
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const opts = new Command('bench')
+    .description('scale benchmark of createCustomImage: N pipelines on one worker against the emulator')
+    .option('--pipelines <n>', 'pipelines to run', int(1), 100)
+    .option('--regions <n>', 'regions to spread them over', int(1), 3)
+    .addOption(new Option('--poller <mode>', 'worker poller mode').choices(POLLER_MODES).default('batched'))
+    .option('--compare', 'run both poller modes, one after the other, on the same settings')
+    .option('--poll-ms <n>', 'worker Describe* polling interval (CVM_IMAGE_POLL_INTERVAL_MS)', int(10), 1000)
+    .option('--max-activities <n>', 'worker activity slots (CVM_IMAGE_MAX_ACTIVITIES)', int(1))
+    .addOption(
+      new Option('--fstab <mode>', "pipelines' fstab mode (fix runs TAT scripts on this machine)")
+        .choices(['fix', 'ignore'])
+        .default('ignore'),
+    )
+    .option('--speed-up <x>', 'divide the emulated durations (image 60 s, snapshot 30 s…) by x', Number, 1)
+    .option('--timeout-min <n>', 'give up on runs still open after this many minutes', int(1), 30)
+    .option('--out <dir>', 'results directory', path.join(__dirname, 'results'))
+    .option('--temporal-address <host:port>', 'use this Temporal server instead of starting a dev server')
+    .option('--latest', 'also write latest.json and latest.svg (the committed figures)')
+    .parse()
+    .opts<Opts>();
+
+  const modes: PollerMode[] = opts.compare ? ['batched', 'per-activity'] : [opts.poller];
+  const runs: BenchRun[] = [];
+  for (const poller of modes) {
+    const run = await runBench({
+      pipelines: opts.pipelines,
+      regions: opts.regions,
+      poller,
+      pollIntervalMs: opts.pollMs,
+      maxActivities: opts.maxActivities,
+      fstab: opts.fstab,
+      durations: scaleDurations(BENCH_DURATIONS, opts.speedUp),
+      timeoutMs: opts.timeoutMin * 60_000,
+      address: opts.temporalAddress,
+      log: (line) => console.log(line),
+    });
+    runs.push(run);
+    console.log(`\n${targetReport(run)}\n`);
+  }
+
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const doc = {
+    startedAt: new Date().toISOString(),
+    command: `npm run bench -- ${process.argv.slice(2).join(' ')}`,
+    machine: { cpus: os.cpus().length, memoryBytes: os.totalmem(), node: process.version },
+    ...(runs.length === 1 ? runs[0] : {}),
+    runs,
+  };
+  mkdirSync(opts.out, { recursive: true });
+  const file = path.join(opts.out, `${stamp}.json`);
+  writeFileSync(file, JSON.stringify(doc, null, 2));
+  const title = `createCustomImage × ${opts.pipelines} on one worker, ${opts.regions} region(s)`;
+  const svg = renderChart(runs, title);
+  writeFileSync(path.join(opts.out, `${stamp}.svg`), svg);
+  if (opts.latest) {
+    writeFileSync(path.join(opts.out, 'latest.json'), JSON.stringify(doc, null, 2));
+    writeFileSync(path.join(opts.out, 'latest.svg'), svg);
+  }
+  console.log(`wrote ${file}`);
+  if (runs.length === 2) {
+    const [a, b] = runs;
+    const ratio = (x: number, y: number) => (x > 0 ? (y / x).toFixed(1) : '–');
+    console.log(
+      `per-activity / batched: DescribeImages per pipeline ×${ratio(a.callsPerPipeline.DescribeImages ?? 0, b.callsPerPipeline.DescribeImages ?? 0)}, ` +
+        `detection p99 ×${ratio(a.detectionLatencyMs.p99, b.detectionLatencyMs.p99)}`,
+    );
+  }
+  if (runs.some((r) => r.completed < r.pipelines)) process.exitCode = 1;
+}
+
+main().catch((err) => {
+  console.error('bench:', err);
+  process.exit(1);
+});

@@ -1,0 +1,76 @@
+/** The issue's targets (P1–P7) checked against one run, as printed lines. */
+import type { BenchRun } from './harness';
+
+export interface TargetCheck {
+  id: string;
+  what: string;
+  measured: string;
+  target: string;
+  met: boolean;
+}
+
+const MB = 2 ** 20;
+
+export function checkTargets(r: BenchRun): TargetCheck[] {
+  const describeImages = r.callsPerPipeline.DescribeImages ?? 0;
+  const worstShare = Math.max(0, ...Object.entries(r.peakRps).map(([a, n]) => n / (r.limits[a] ?? Infinity)));
+  return [
+    {
+      id: 'P1',
+      what: 'detection latency p50 / p99',
+      measured: `${r.detectionLatencyMs.p50} / ${r.detectionLatencyMs.p99} ms`,
+      target: 'p99 ≤ 2000 ms',
+      met: r.detectionLatencyMs.p99 <= 2000,
+    },
+    {
+      id: 'P2',
+      what: 'DescribeImages per pipeline',
+      measured: String(describeImages),
+      target: '≤ 5',
+      met: describeImages <= 5,
+    },
+    {
+      id: 'P3',
+      what: 'peak rps / documented limit (worst action), throttled',
+      measured: `${Math.round(worstShare * 100)} %, ${r.throttledFailures} RequestLimitExceeded`,
+      target: '≤ 50 %, 0',
+      met: worstShare <= 0.5 && r.throttledFailures === 0,
+    },
+    {
+      id: 'P4',
+      what: 'completed / started',
+      measured: `${r.completed} / ${r.pipelines}`,
+      target: 'all',
+      met: r.completed === r.pipelines,
+    },
+    {
+      id: 'P5',
+      what: 'overhead p50 / p99 (of cloud time)',
+      measured: `${r.overheadPct.p50} % / ${r.overheadPct.p99} %`,
+      target: 'p50 ≤ 5 %',
+      met: r.overheadPct.p50 <= 5,
+    },
+    {
+      id: 'P6',
+      what: 'worker RSS per in-flight pipeline',
+      measured: `${(r.rssBytesPerPipeline / MB).toFixed(3)} MB (max RSS ${(r.rssBytes.max / MB).toFixed(0)} MB)`,
+      target: '≤ 1 MB',
+      met: r.rssBytesPerPipeline <= MB,
+    },
+    {
+      id: 'P7',
+      what: 'history events per pipeline p50 / max',
+      measured: `${r.historyEvents.p50} / ${r.historyEvents.max}`,
+      target: '≤ 100',
+      met: r.historyEvents.max <= 100,
+    },
+  ];
+}
+
+export function targetReport(r: BenchRun): string {
+  const head = `${r.poller}, ${r.pipelines} pipelines, ${r.regions.length} region(s), poll ${r.pollIntervalMs} ms, ${r.wallSeconds} s wall, CPU s: worker ${r.cpuSeconds.worker}, server ${r.cpuSeconds.server}, harness+emulator ${r.cpuSeconds.harnessAndEmulator}`;
+  const rows = checkTargets(r).map(
+    (c) => `  ${c.met ? 'ok  ' : 'MISS'} ${c.id} ${c.what}: ${c.measured} (target ${c.target})`,
+  );
+  return [head, ...rows].join('\n');
+}
