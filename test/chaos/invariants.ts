@@ -123,9 +123,10 @@ export function checkInvariants(
 
     // Anything else carrying the run's tag: a duplicate when the run completed, an orphan when it did not.
     const extraKind: ViolationKind = done ? 'duplicate' : 'orphan';
-    const judge = (what: string, list: Tagged[], expected: string[]) => {
+    const judge = (what: string, list: (Tagged & { snapshotIds?: string[] })[], expected: string[]) => {
       for (const r of taggedWith(list, w)) {
         accounted.add(r.id);
+        r.snapshotIds?.forEach((id) => accounted.add(id)); // an extra image's bound snapshots are part of it
         if (!expected.includes(r.id))
           add({ kind: extraKind, workflowId: w, resource: r.id, detail: `${what} tagged with the run, not reported` });
       }

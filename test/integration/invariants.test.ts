@@ -1,0 +1,133 @@
+/**
+ * The chaos runs' invariant checker, on real emulator state: a real completed pipeline passes, and each
+ * kind of damage planted through the real SDK afterwards (a second image carrying the run's tag, a
+ * leftover of a failed run, an untagged disk, the source left stopped, /etc/fstab changed, the reported
+ * image gone, a run that never ended) is reported, by id.
+ */
+import { TAG_WORKFLOW_ID } from '../../src/activities/types';
+import type { CreateCustomImageResult } from '../../src/workflows/types';
+import { baselineOf, checkInvariants, type Baseline, type PipelineRecord } from '../chaos/invariants';
+import { waitFor } from '../helpers/emulator';
+import { onlineInstanceWithDataDisk, REGION, startBench, type PipelineBench } from '../helpers/pipeline';
+
+jest.setTimeout(60_000);
+
+let bench: PipelineBench;
+let baseline: Baseline;
+let record: PipelineRecord;
+let result: CreateCustomImageResult;
+
+beforeAll(async () => {
+  bench = await startBench();
+  const { emu } = bench;
+  const fixture = onlineInstanceWithDataDisk();
+  const instanceId = await emu.admin.createInstance(fixture);
+  baseline = baselineOf(await emu.admin.state());
+  const handle = await bench.start({
+    region: REGION,
+    instanceId,
+    imageName: 'checked-1',
+    launch: { count: 1, keep: true },
+  });
+  result = await handle.result();
+  record = {
+    workflowId: handle.workflowId,
+    region: REGION,
+    sourceInstanceId: instanceId,
+    imageName: 'checked-1',
+    launch: { count: 1, keep: true },
+    original: { state: 'RUNNING', fstab: fixture.files!['/etc/fstab'] },
+    outcome: { status: 'completed', result },
+  };
+});
+afterAll(async () => bench?.close());
+
+const check = async (records: PipelineRecord[] = [record]) =>
+  checkInvariants(await bench.emu.admin.state(), baseline, records);
+const tag = (workflowId: string) => [{ Key: TAG_WORKFLOW_ID, Value: workflowId }];
+
+describe('the invariant checker', () => {
+  it('passes a real completed pipeline: its image, snapshots and kept instance, source restored', async () => {
+    expect(result.launchedInstanceIds).toHaveLength(1);
+    expect((await check()).violations).toEqual([]);
+  });
+
+  it('reports a second image tagged with the run as a duplicate', async () => {
+    const { emu } = bench;
+    const other = await emu.admin.createInstance({ region: REGION });
+    const dup = await emu.clients.cvm(REGION).CreateImage({
+      InstanceId: other,
+      ImageName: 'checked-1-again',
+      TagSpecification: [{ ResourceType: 'image', Tags: tag(record.workflowId) }],
+    });
+    const report = await check();
+    expect(report.violations).toContainEqual(expect.objectContaining({ kind: 'duplicate', resource: dup.ImageId }));
+    expect(report.duplicates).toBe(1);
+    baseline.instances.add(other);
+    (await emu.admin.state()).disks.filter((d) => d.instanceId === other).forEach((d) => baseline.disks.add(d.id));
+  });
+
+  it('reports what a failed run left behind, and an untagged disk nobody accounts for, as orphans', async () => {
+    const { emu } = bench;
+    const failedSource = await emu.admin.createInstance(onlineInstanceWithDataDisk());
+    const state = await emu.admin.state();
+    const dataDisk = state.instances.find((i) => i.id === failedSource)!.dataDiskIds[0];
+    state.disks.filter((d) => d.instanceId === failedSource).forEach((d) => baseline.disks.add(d.id));
+    const failed: PipelineRecord = {
+      ...record,
+      workflowId: 'cvm-image/ap-guangzhou/failed-run',
+      sourceInstanceId: failedSource,
+      imageName: 'never-made',
+      launch: undefined,
+      original: { state: 'RUNNING', fstab: state.instances.find((i) => i.id === failedSource)!.files['/etc/fstab'] },
+      outcome: { status: 'failed', failureType: 'ImageCreateFailed', message: 'planted' },
+    };
+    const snap = await emu.clients.cbs(REGION).CreateSnapshot({ DiskId: dataDisk, Tags: tag(failed.workflowId) });
+    const disk = await emu.clients.cbs(REGION).CreateDisks({
+      DiskType: 'CLOUD_PREMIUM',
+      DiskChargeType: 'POSTPAID_BY_HOUR',
+      Placement: { Zone: `${REGION}-3` },
+      DiskSize: 20,
+    });
+    const report = await check([record, failed]);
+    expect(report.violations).toContainEqual(
+      expect.objectContaining({ kind: 'orphan', workflowId: failed.workflowId, resource: snap.SnapshotId }),
+    );
+    expect(report.violations).toContainEqual(expect.objectContaining({ kind: 'orphan', resource: disk.DiskIdSet![0] }));
+    expect(report.orphans).toBe(2);
+    baseline.snapshots.add(snap.SnapshotId!);
+    baseline.disks.add(disk.DiskIdSet![0]);
+  });
+
+  it('reports a source instance left stopped, and its /etc/fstab changed', async () => {
+    const { emu } = bench;
+    const source = record.sourceInstanceId;
+    await emu.clients.tat(REGION).RunCommand({
+      InstanceIds: [source],
+      CommandType: 'SHELL',
+      Content: Buffer.from('echo "/dev/vdc /more ext4 defaults 0 2" >> "$GUEST_ROOT/etc/fstab"').toString('base64'),
+    });
+    await waitFor(async () => {
+      const s = await emu.admin.state();
+      return s.instances.find((i) => i.id === source)!.files['/etc/fstab'] !== record.original.fstab;
+    });
+    await emu.clients.cvm(REGION).StopInstances({ InstanceIds: [source] });
+    const details = (await check()).violations.filter((v) => v.kind === 'not-restored').map((v) => v.detail);
+    expect(details).toEqual(expect.arrayContaining([expect.stringMatching(/^state (STOPPING|STOPPED), was RUNNING$/)]));
+    expect(details).toContain('/etc/fstab differs from before the run');
+    expect((await check()).notRestored).toBe(1); // one instance, however many ways
+  });
+
+  it('reports the reported image gone as missing, and a run that never ended as unfinished', async () => {
+    const { emu } = bench;
+    await emu.clients.cvm(REGION).DeleteImages({ ImageIds: [result.imageId!], DeleteBindedSnap: true });
+    const open: PipelineRecord = { ...record, outcome: { status: 'unfinished', message: 'still open after 1 ms' } };
+    const report = await check([open]);
+    expect(report.violations).toContainEqual(
+      expect.objectContaining({ kind: 'unfinished', resource: record.workflowId }),
+    );
+    expect((await check()).violations).toContainEqual(
+      expect.objectContaining({ kind: 'missing', resource: result.imageId, detail: 'reported image does not exist' }),
+    );
+  });
+});
