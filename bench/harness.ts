@@ -22,6 +22,7 @@ import {
   perPipeline,
   quantiles,
   slope,
+  stageSeconds,
   type PipelineSample,
   type Quantiles,
 } from './metrics';
@@ -81,6 +82,8 @@ export interface BenchRun {
   overheadPct: Quantiles;
   overheadMs: Quantiles;
   cloudSeconds: Quantiles;
+  /** Seconds per stage: where the time beyond the cloud's goes. */
+  stageSeconds: Record<string, Quantiles>;
   rssBytesPerPipeline: number;
   rssBytes: { baseline: number; max: number };
   historyEvents: Quantiles;
@@ -238,6 +241,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchRun> {
       throttledByAction,
       overheadPct: round(quantiles(pipelines.map((p) => overheadPct(p, durations)))),
       overheadMs: quantiles(pipelines.map((p) => p.closeMs - p.startMs - cloudTimeMs(p.result, durations))),
+      stageSeconds: stageSeconds(pipelines),
       cloudSeconds: quantiles(pipelines.map((p) => cloudTimeMs(p.result, durations) / 1000)),
       rssBytesPerPipeline: Math.round(slope(samples.map((s) => ({ x: s.inFlight, y: s.rssBytes })))),
       rssBytes: { baseline: baseline?.rssBytes ?? 0, max: Math.max(...samples.map((s) => s.rssBytes)) },

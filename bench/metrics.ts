@@ -151,3 +151,17 @@ export function perPipeline(counts: Record<string, Record<string, number>>, pipe
   }
   return out;
 }
+
+/** Seconds spent in each stage across pipelines (where the overhead goes). */
+export function stageSeconds(samples: PipelineSample[]): Record<string, Quantiles> {
+  const by = new Map<string, number[]>();
+  for (const p of samples) {
+    for (const s of p.result.stages) {
+      if (!s.end) continue;
+      const list = by.get(s.name) ?? [];
+      list.push((Date.parse(s.end) - Date.parse(s.start)) / 1000);
+      by.set(s.name, list);
+    }
+  }
+  return Object.fromEntries([...by].map(([name, v]) => [name, quantiles(v)]));
+}

@@ -2,6 +2,7 @@
  * The custom image: create it (idempotently, see image-lookup.ts), wait for it to become NORMAL, and
  * delete it with its bound snapshots when the pipeline has to undo its work.
  */
+import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Image } from 'tencentcloud-sdk-nodejs/tencentcloud/services/cvm/v20170312/cvm_models';
 import { findOwnImage } from './image-lookup';
@@ -36,8 +37,12 @@ export function imageActivities(rt: ActivityRuntime) {
     /** Adopts the image an earlier attempt of this run made; otherwise creates it, tagged with the run. */
     async createImage(args: CreateImageArgs): Promise<CreateImageOutcome> {
       const ref = pipelineRef();
-      const existing = await findOwnImage(rt, args.region, args.imageName, ref);
-      if (existing) return { imageId: existing.ImageId, adopted: true };
+      // Only a retry can find an image of this run (tagged with its run id); a first attempt skips the two
+      // lookups (a foreign image with the name still surfaces as InvalidImageName.Duplicate below).
+      if (Context.current().info.attempt > 1) {
+        const existing = await findOwnImage(rt, args.region, args.imageName, ref);
+        if (existing) return { imageId: existing.ImageId, adopted: true };
+      }
       const request = {
         InstanceId: args.instanceId,
         ImageName: args.imageName,

@@ -54,12 +54,15 @@ export function snapshotActivities(rt: ActivityRuntime) {
     return res.SnapshotSet?.find((x) => hasTag(x.Tags, TAG_RUN_ID, ref.runId) || x.SnapshotName === s.snapshotName);
   }
 
-  /** Tells the workflow the overall percent, at most once per 10 % step (each signal is a history event). */
+  /**
+   * Tells the workflow the overall percent at 25, 50 and 75 % only: each signal costs the history about four
+   * events (signal + workflow task), and the end is the activity's own completion. Keeps a pipeline ≤ 100.
+   */
   function percentReporter(ref: PipelineRef) {
-    let lastStep = -1;
+    let lastStep = 0;
     return (percent: number) => {
-      const step = Math.floor(percent / 10);
-      if (step <= lastStep) return;
+      const step = Math.floor(percent / 25);
+      if (step <= lastStep || step >= 4) return;
       lastStep = step;
       const ctx = Context.current();
       const progress: WaitProgress = { kind: 'snapshot', percent: Math.round(percent) };
@@ -128,7 +131,6 @@ export function snapshotActivities(rt: ActivityRuntime) {
           return { wait: true };
         },
       });
-      report(100);
       return done.map(facts);
     },
 
