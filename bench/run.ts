@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { DEFAULT_POLL_INTERVAL_MS } from '../src/activities';
 import { POLLER_MODES, type PollerMode } from '../src/activities/pollers';
 import { renderChart } from './chart';
 import { BENCH_DURATIONS, runBench, scaleDurations, type BenchRun } from './harness';
@@ -42,7 +43,12 @@ async function main(): Promise<void> {
     .option('--regions <n>', 'regions to spread them over', int(1), 3)
     .addOption(new Option('--poller <mode>', 'worker poller mode').choices(POLLER_MODES).default('batched'))
     .option('--compare', 'run both poller modes, one after the other, on the same settings')
-    .option('--poll-ms <n>', 'worker Describe* polling interval (CVM_IMAGE_POLL_INTERVAL_MS)', int(10), 1000)
+    .option(
+      '--poll-ms <n>',
+      'worker Describe* polling interval (CVM_IMAGE_POLL_INTERVAL_MS)',
+      int(10),
+      DEFAULT_POLL_INTERVAL_MS,
+    )
     .option('--max-activities <n>', 'worker activity slots (CVM_IMAGE_MAX_ACTIVITIES)', int(1))
     .addOption(
       new Option('--fstab <mode>', "pipelines' fstab mode (fix runs TAT scripts on this machine)")
