@@ -30,6 +30,7 @@ const facts = (i: Image): ImageFacts => ({
   imageId: i.ImageId!,
   state: i.ImageState ?? 'UNKNOWN',
   snapshotIds: (i.SnapshotSet ?? []).map((s) => s.SnapshotId!).filter(Boolean),
+  snapshotGb: (i.SnapshotSet ?? []).reduce((sum, s) => sum + (s.DiskSize ?? 0), 0),
 });
 
 export function imageActivities(rt: ActivityRuntime) {

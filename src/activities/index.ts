@@ -4,6 +4,7 @@
  */
 import type { Client } from '@temporalio/client';
 import type { TencentClients } from '../cloud/clients';
+import { distributionActivities } from './distribution';
 import { guestActivities } from './guest';
 import { imageActivities } from './image';
 import { activityClient, inventoryActivities } from './images-inventory';
@@ -56,6 +57,7 @@ export function createActivities(deps: ActivityDeps) {
     ...launchActivities(rt),
     ...inventoryActivities(rt, deps.temporal ? () => deps.temporal! : activityClient),
     ...lifecycleActivities(rt),
+    ...distributionActivities(rt),
   };
 }
 

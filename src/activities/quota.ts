@@ -27,7 +27,8 @@ export function quotaActivities(rt: ActivityRuntime) {
       if (!own && images.length >= quota) {
         throw ApplicationFailure.nonRetryable(
           `image quota of region ${region} is full: ${images.length} of ${quota} custom images used by ` +
-            `${occupants.join(', ')}; delete one or ask Tencent Cloud for a larger quota`,
+            `${occupants.join(', ')}; delete one, pass rotateWhenFull: { "keep": n } to delete this project's ` +
+            `older images of the family first (see docs/lifecycle.md), or ask Tencent Cloud for a larger quota`,
           NON_RETRYABLE.imageQuotaExceeded,
           { region, quota, used: images.length, occupants },
         );

@@ -103,6 +103,8 @@ export interface ImageFacts {
   imageId: string;
   state: string;
   snapshotIds: string[];
+  /** GB of the snapshots bound to the image (the size of their disks). */
+  snapshotGb?: number;
 }
 
 export interface SnapshotArgs {

@@ -8,12 +8,14 @@ import { NON_RETRYABLE, WORKFLOW_FAILURES, type FstabLine } from '../activities/
 import { ShutdownApproval } from './approval';
 import { calls, run, undo, waits, within } from './activity-proxies';
 import { decideShutdown } from './decisions';
+import { distribute } from './distribute-step';
 import { dryRun } from './dry-run';
 import { fstabRefusal, planGuestPrep } from './fstab-step';
 import { launchAndVerify } from './launch-step';
 import { formatDuration } from './durations';
 import { progressQuery, waitProgressSignal } from './messages';
 import { PipelineTracker } from './progress';
+import { checkQuota } from './quota-step';
 import { Saga, compensationIncomplete } from './saga';
 import { snapshotDataDisks } from './snapshot-step';
 import { failureType, stageFailure } from './stage-failure';
@@ -64,11 +66,7 @@ export async function createCustomImage(raw: CreateCustomImageInput): Promise<Cr
 
     // 3. Quota, and the name not taken by someone else's image.
     tracker.enter('checking-quota', `counting custom images in ${input.region}`);
-    const quota = await run(
-      calls.checkImageQuota,
-      `Check image quota and name "${input.imageName}" in ${input.region}`,
-      [{ region: input.region, imageName: input.imageName }],
-    );
+    const quota = await checkQuota(input, tracker, result); // rotateWhenFull: rotation first, then again
     log.info('image quota', { used: quota.used, quota: quota.quota });
 
     if (input.dryRun) return await dryRun(input, instance, guestPrep, shutdown.stop, shutdown.reason, result, tracker);
@@ -187,7 +185,7 @@ export async function createCustomImage(raw: CreateCustomImageInput): Promise<Cr
 
     // 8. Long wait in the worker until NORMAL (CREATEFAILED fails at once), bounded by timeouts.image.
     tracker.enter('waiting-for-image', `image ${imageId} is being created`, `image ${imageId} to become NORMAL`);
-    await run(
+    const ready = await run(
       waits.waitForImage,
       `Wait for image ${imageId} to become NORMAL`,
       [{ region: input.region, imageId }],
@@ -211,6 +209,10 @@ export async function createCustomImage(raw: CreateCustomImageInput): Promise<Cr
       dataDisks === 'snapshot' && instance.dataDisks.length
         ? await snapshotDataDisks(input, instance, saga, tracker, result)
         : [];
+    result.snapshotGb = (ready.snapshotGb ?? 0) + snapshots.reduce((sum, s) => sum + s.sizeGb, 0);
+
+    // Copies to other regions and sharing (options; undone by compensation if a later step fails).
+    await distribute(input, imageId, saga, tracker, result);
 
     // 11. Launch from the image (data disks from the snapshots), verify it boots, then terminate unless kept.
     if (input.launch) {

@@ -45,12 +45,19 @@ export interface CreateCustomImageInput {
   launch?: LaunchOptions;
   timeouts?: PipelineTimeouts;
   dryRun?: boolean;
+  /** A full image quota first runs rotateImages (keep the newest `keep` of the family) instead of failing. */
+  rotateWhenFull?: { keep: number };
+  /** Copy the image to these regions (SyncImages) and wait for each copy to be NORMAL. */
+  copyToRegions?: string[];
+  /** Share the image with these Tencent Cloud account ids. */
+  shareWith?: string[];
 }
 
 export type StageName =
   | 'validating'
   | 'inspecting'
   | 'checking-quota'
+  | 'rotating'
   | 'preparing-fstab'
   | 'awaiting-approval'
   | 'stopping'
@@ -59,6 +66,8 @@ export type StageName =
   | 'restoring-fstab'
   | 'starting'
   | 'snapshotting-data-disks'
+  | 'copying-image'
+  | 'sharing-image'
   | 'launching'
   | 'verifying-launch'
   | 'cleaning-up-launch'
@@ -82,6 +91,14 @@ export interface CreateCustomImageResult {
   stages: StageRecord[];
   warnings: string[];
   dryRun?: boolean;
+  /** GB of the snapshots this run created: bound to the image, and of the data disks (their disk sizes). */
+  snapshotGb?: number;
+  /** Images deleted by rotateWhenFull to make room. */
+  rotatedImageIds?: string[];
+  /** copyToRegions: the copy in each region. */
+  copies?: { region: string; imageId: string }[];
+  /** shareWith: the accounts the image is shared with. */
+  sharedWith?: string[];
 }
 
 export interface PipelineProgress {

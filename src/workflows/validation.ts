@@ -103,6 +103,21 @@ const schema = z.strictObject({
     })
     .optional(),
   dryRun: z.boolean({ error: 'must be true or false' }).optional(),
+  rotateWhenFull: z
+    .strictObject({
+      keep: z.number().int('must be a whole number').min(1, 'must be at least 1').max(500, 'must be at most 500'),
+    })
+    .optional(),
+  copyToRegions: z
+    .array(z.enum(TENCENT_REGIONS, { error: 'must be a Tencent Cloud region such as ap-shanghai' }))
+    .max(20, 'at most 20 regions')
+    .refine((r) => new Set(r).size === r.length, 'must not repeat a region')
+    .optional(),
+  shareWith: z
+    .array(z.string().regex(/^\d{5,20}$/, 'must be a Tencent Cloud account id (digits)'))
+    .max(50, 'at most 50 accounts')
+    .refine((a) => new Set(a).size === a.length, 'must not repeat an account')
+    .optional(),
 });
 
 /** The input with every default applied and every duration in milliseconds. */
@@ -121,6 +136,9 @@ export interface PipelineInput {
   launch?: { count: number; instanceType?: string; zone?: string; keep: boolean };
   timeoutsMs: { image: number; snapshot: number; instance: number; agent: number };
   dryRun: boolean;
+  rotateWhenFull?: { keep: number };
+  copyToRegions: string[];
+  shareWith: string[];
 }
 
 export interface FieldProblem {
@@ -170,6 +188,9 @@ export function validateInput(raw: unknown): PipelineInput {
   if (input.launch?.zone && !(input.launch.zone.startsWith(`${input.region}-`) && /^\d+$/.test(zoneNumber!))) {
     extra.push({ field: 'launch.zone', message: `must be a zone of region ${input.region}` });
   }
+  if (input.copyToRegions?.includes(input.region)) {
+    extra.push({ field: 'copyToRegions', message: `must not include the image's own region ${input.region}` });
+  }
   if (extra.length) throw invalidInput(extra);
   const t = { ...DEFAULTS.timeouts, ...input.timeouts };
   return {
@@ -194,5 +215,8 @@ export function validateInput(raw: unknown): PipelineInput {
       agent: parseDuration(t.agent)!,
     },
     dryRun: input.dryRun ?? false,
+    rotateWhenFull: input.rotateWhenFull,
+    copyToRegions: input.copyToRegions ?? [],
+    shareWith: input.shareWith ?? [],
   };
 }

@@ -1,0 +1,57 @@
+/**
+ * Step 3, the quota: count the region's custom images (seed caution: at most 10 by default). With
+ * `rotateWhenFull`, a full quota first runs `rotateImages` as a child (this project's older images of
+ * the same family, or of every group without one), then counts again; otherwise it ends the run before
+ * anything is changed.
+ */
+import { ApplicationFailure, ParentClosePolicy, executeChild, workflowInfo } from '@temporalio/workflow';
+import { NON_RETRYABLE, type QuotaReport } from '../activities/types';
+import { calls, run } from './activity-proxies';
+import type { PipelineTracker } from './progress';
+import { rotateImages } from './rotate-images';
+import { failureType } from './stage-failure';
+import type { CreateCustomImageResult } from './types';
+import type { PipelineInput } from './validation';
+
+export async function checkQuota(
+  input: PipelineInput,
+  tracker: PipelineTracker,
+  result: CreateCustomImageResult,
+): Promise<QuotaReport> {
+  const check = () =>
+    run(calls.checkImageQuota, `Check image quota and name "${input.imageName}" in ${input.region}`, [
+      { region: input.region, imageName: input.imageName },
+    ]);
+  try {
+    return await check();
+  } catch (err) {
+    if (!input.rotateWhenFull || failureType(err) !== NON_RETRYABLE.imageQuotaExceeded) throw err;
+  }
+  const { keep } = input.rotateWhenFull;
+  const scope = input.imageFamily ? `family ${input.imageFamily}` : 'every group';
+  tracker.enter('rotating', `image quota full: keeping the newest ${keep} of ${scope} made by this project`);
+  const rotation = await executeChild(rotateImages, {
+    workflowId: `${workflowInfo().workflowId}/rotate-when-full`,
+    args: [{ region: input.region, keep, imageFamily: input.imageFamily }],
+    staticSummary: `Quota full: rotate ${input.region} (keep ${keep}, ${scope})`,
+    parentClosePolicy: ParentClosePolicy.ABANDON,
+  });
+  result.rotatedImageIds = rotation.deleted;
+  result.warnings.push(
+    `image quota of ${input.region} was full: rotation (keep ${keep}, ${scope}) deleted ` +
+      `${rotation.deleted.length ? rotation.deleted.join(', ') : 'nothing'}`,
+  );
+  tracker.enter('checking-quota', `counting custom images in ${input.region} again after the rotation`);
+  try {
+    return await check();
+  } catch (err) {
+    if (failureType(err) !== NON_RETRYABLE.imageQuotaExceeded) throw err;
+    const cause = (err as { cause?: Error }).cause ?? (err as Error);
+    throw ApplicationFailure.nonRetryable(
+      `${cause.message} (rotateWhenFull kept the newest ${keep} of ${scope} and deleted ` +
+        `${rotation.deleted.length} image(s): not enough; lower keep or delete other images)`,
+      NON_RETRYABLE.imageQuotaExceeded,
+      { rotatedImageIds: rotation.deleted },
+    );
+  }
+}
