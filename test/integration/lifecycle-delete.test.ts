@@ -136,17 +136,6 @@ describe('deleteCustomImage', () => {
     expect((await emulatorHas(imageId, [])).image).toBe(false);
   });
 
-  it('refuses the image a running pipeline is working on', async () => {
-    const held = await holdPipelineOnImage(bench);
-    try {
-      const failure = await refused({ region: REGION, imageId: held.imageId }, held.imageId);
-      expect(failure.type).toBe('ImageInUse');
-      expect(failure.message).toContain(`in use by running pipeline ${held.handle.workflowId}`);
-    } finally {
-      await held.handle.terminate('test done');
-    }
-  });
-
   it('refuses a public image even when forced, and bad input before any cloud call', async () => {
     const publicId = 'img-487zeit5';
     const before = await bench.emu.admin.requests();
@@ -162,5 +151,17 @@ describe('deleteCustomImage', () => {
     expect(bad.type).toBe('InvalidLifecycleInput');
     for (const field of ['region:', 'imageId:', 'extra:']) expect(bad.message).toContain(field);
     expect(callsBetween(beforeBad, await bench.emu.admin.requests())).toEqual({});
+  });
+
+  // Last: the held pipeline's snapshot wait goes on polling for a moment after it is terminated.
+  it('refuses the image a running pipeline is working on', async () => {
+    const held = await holdPipelineOnImage(bench);
+    try {
+      const failure = await refused({ region: REGION, imageId: held.imageId }, held.imageId);
+      expect(failure.type).toBe('ImageInUse');
+      expect(failure.message).toContain(`in use by running pipeline ${held.handle.workflowId}`);
+    } finally {
+      await held.handle.terminate('test done');
+    }
   });
 });
