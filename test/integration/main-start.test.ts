@@ -37,7 +37,7 @@ describe('npm start', () => {
       await proc.waitFor(/Try next/, 90_000);
       const out = proc.output();
       expect(out).toContain('temporal workflow start --type createCustomImage --task-queue cvm-image');
-      expect(out).toMatch(/cvm-image create --region ap-guangzhou --instance ins-[a-z0-9]{8}/);
+      expect(out).toMatch(/cvm-image create --region ap-guangzhou --instance-id ins-[a-z0-9]{8}/);
       expect(out).toContain(`http://localhost:${ports.ui}/namespaces/default/workflows`);
 
       const ui = await fetch(`http://localhost:${ports.ui}/`);
