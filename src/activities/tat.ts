@@ -70,6 +70,7 @@ export async function runShell(
     const task = res.InvocationTaskSet?.[0];
     const status = task?.TaskStatus;
     if (status && FINAL.has(status)) {
+      if (ctx.cancellationSignal.aborted) throw ctx.cancellationSignal.reason;
       const output = Buffer.from(task?.TaskResult?.Output ?? '', 'base64').toString('utf8');
       const exitCode = task?.TaskResult?.ExitCode ?? -1;
       if (status === 'SUCCESS') return { exitCode, output };
@@ -87,7 +88,9 @@ export async function runShell(
         RETRYABLE_TENCENT_ERROR,
       );
     }
-    await ctx.sleep(rt.pollIntervalMs);
+    // Not ctx.sleep: a script already delivered runs on when the activity is cancelled, so the activity waits
+    // for it to end before it acknowledges the cancel; an undo script never runs beside it.
+    await new Promise((r) => setTimeout(r, rt.pollIntervalMs));
   }
 }
 
