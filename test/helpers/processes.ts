@@ -10,6 +10,8 @@ export interface Spawned {
   /** Resolves with the exit code (or signal name). */
   exited: Promise<number | string>;
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<void>;
+  /** SIGKILLs the process and everything it started (its own process group), e.g. a dev server. */
+  killGroup(): void;
 }
 
 export function spawnTs(script: string, args: string[] = [], env: NodeJS.ProcessEnv = {}): Spawned {
@@ -18,6 +20,7 @@ export function spawnTs(script: string, args: string[] = [], env: NodeJS.Process
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true, // its own process group, so killGroup() reaches the servers it spawns
   });
   let out = '';
   const listeners = new Set<() => void>();
@@ -47,5 +50,12 @@ export function spawnTs(script: string, args: string[] = [], env: NodeJS.Process
       check();
     });
   }
-  return { child, output: () => out, exited, waitFor };
+  function killGroup(): void {
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  return { child, output: () => out, exited, waitFor, killGroup };
 }

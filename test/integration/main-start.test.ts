@@ -58,7 +58,7 @@ describe('npm start', () => {
       }
       await stopAndCheck(proc, ports);
     } finally {
-      proc.child.kill('SIGKILL');
+      proc.killGroup();
     }
   });
 
@@ -72,7 +72,7 @@ describe('npm start', () => {
       expect(out).toMatch(/completed/);
       await stopAndCheck(proc, ports);
     } finally {
-      proc.child.kill('SIGKILL');
+      proc.killGroup();
     }
   });
 });
