@@ -58,12 +58,12 @@ function barPanel(
     const y = y0 + j * rowH;
     out.push(text(x0, y + barH, row.label));
     row.values.forEach((v, i) => {
-      const bw = Number.isFinite(v) ? (v / max) * (w - 170) : 0;
+      const bw = Number.isFinite(v) ? (v / max) * (w - 210) : 0;
       const by = y + i * barH;
       out.push(
-        `<rect x="${x0 + 110}" y="${by}" width="${bw.toFixed(1)}" height="${barH - 2}" fill="${COLORS[i % COLORS.length]}"/>`,
+        `<rect x="${x0 + 140}" y="${by}" width="${bw.toFixed(1)}" height="${barH - 2}" fill="${COLORS[i % COLORS.length]}"/>`,
       );
-      out.push(text(x0 + 114 + bw, by + barH - 3, `${Number.isFinite(v) ? +v.toFixed(2) : '–'} ${unit}`));
+      out.push(text(x0 + 144 + bw, by + barH - 3, `${Number.isFinite(v) ? +v.toFixed(2) : '–'} ${unit}`));
     });
   });
   return out;
@@ -74,7 +74,7 @@ export function renderChart(runs: BenchRun[], title: string): string {
     .filter((a) => a.startsWith('Describe'))
     .sort();
   const calls = describeActions.map((a) => ({
-    label: a.replace('Describe', 'D.'),
+    label: a.replace('Describe', '').replace('AutomationAgentStatus', 'AgentStatus'),
     values: runs.map((r) => r.callsPerPipeline[a] ?? 0),
   }));
   const latency = [

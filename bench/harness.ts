@@ -85,7 +85,8 @@ export interface BenchRun {
   /** Seconds per stage: where the time beyond the cloud's goes. */
   stageSeconds: Record<string, Quantiles>;
   rssBytesPerPipeline: number;
-  rssBytes: { baseline: number; max: number };
+  /** Before the first start, and the highest sample; (max − baseline) / N is the upper bound of P6. */
+  rssBytes: { baseline: number; max: number; maxMinusBaselinePerPipeline: number };
   historyEvents: Quantiles;
   /** Event types of the longest history: what P7 is made of. */
   longestHistory: { workflowId: string; events: number; byType: Record<string, number> } | null;
@@ -221,7 +222,8 @@ export async function runBench(opts: BenchOptions): Promise<BenchRun> {
     for (const kind of ['image', 'snapshot', 'instance'])
       byKind[kind] = quantiles(found.filter((f) => f.kind === kind).map((f) => f.latencyMs));
     const counts = subtractCounts(requests.counts, before.counts);
-    const baseline = samples.find((s) => s.inFlight > 0) ?? samples[0];
+    const baseline = samples[0];
+    const maxRss = Math.max(...samples.map((s) => s.rssBytes));
     const throttledByAction = requests.throttled ?? {};
     return {
       pipelines: opts.pipelines,
@@ -244,7 +246,11 @@ export async function runBench(opts: BenchOptions): Promise<BenchRun> {
       stageSeconds: stageSeconds(pipelines),
       cloudSeconds: quantiles(pipelines.map((p) => cloudTimeMs(p.result, durations) / 1000)),
       rssBytesPerPipeline: Math.round(slope(samples.map((s) => ({ x: s.inFlight, y: s.rssBytes })))),
-      rssBytes: { baseline: baseline?.rssBytes ?? 0, max: Math.max(...samples.map((s) => s.rssBytes)) },
+      rssBytes: {
+        baseline: baseline?.rssBytes ?? 0,
+        max: maxRss,
+        maxMinusBaselinePerPipeline: Math.round((maxRss - (baseline?.rssBytes ?? 0)) / opts.pipelines),
+      },
       historyEvents: quantiles(described.map((d) => d.historyLength)),
       longestHistory,
       cpuSeconds: {

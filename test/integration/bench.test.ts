@@ -85,6 +85,8 @@ describe('npm run bench (N = 20)', () => {
     expect(doc.overheadPct.p99).toBeGreaterThanOrEqual(doc.overheadPct.p50);
     expect(Number.isFinite(doc.rssBytesPerPipeline)).toBe(true);
     expect(doc.rssBytes.max).toBeGreaterThan(20 * 2 ** 20); // a node worker is tens of MB at least
+    expect(doc.rssBytes.max).toBeGreaterThanOrEqual(doc.rssBytes.baseline);
+    expect(Number.isFinite(doc.rssBytes.maxMinusBaselinePerPipeline)).toBe(true);
     expect(doc.rssSamples.some((s) => s.inFlight === N)).toBe(true);
     expect(doc.historyEvents.n).toBe(N);
     expect(doc.historyEvents.p50).toBeGreaterThan(10);
