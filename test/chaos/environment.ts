@@ -3,10 +3,11 @@
  * Tencent Cloud emulator, and the worker as a child process (`node --import tsx src/worker.ts`), so it
  * can be SIGKILLed at any moment and started again, exactly as an operator's worker would crash.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode } from '@temporalio/worker';
 import { startDevServer, type DevServer } from '../../src/devserver/dev-server';
 import type { Durations } from '../../src/emulator';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator';
@@ -22,6 +23,8 @@ export interface ChaosEnvOptions {
   /** Extra environment for the worker process (e.g. CVM_IMAGE_LOG_LEVEL). */
   workerEnv?: NodeJS.ProcessEnv;
   credentials?: { secretId: string; secretKey: string };
+  /** Prebuilt workflow bundle for the worker (CVM_IMAGE_WORKFLOW_BUNDLE); built once here when absent. */
+  workflowBundlePath?: string;
 }
 
 export interface WorkerProcess {
@@ -81,6 +84,25 @@ export function workerProcess(env: NodeJS.ProcessEnv): WorkerProcess {
   };
 }
 
+let bundled: Promise<string> | undefined;
+
+/** The workflow code bundled once per process, in a temporary file removed at exit. */
+function bundleOnce(): Promise<string> {
+  bundled ??= (async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'cvm-image-bundle-'));
+    const file = path.join(dir, 'workflow-bundle.js');
+    const quiet = () => undefined;
+    const logger = { trace: quiet, debug: quiet, info: quiet, log: quiet, warn: console.warn, error: console.error };
+    writeFileSync(
+      file,
+      (await bundleWorkflowCode({ workflowsPath: require.resolve('../../src/workflows'), logger })).code,
+    );
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    return file;
+  })();
+  return bundled;
+}
+
 export async function startChaosEnv(opts: ChaosEnvOptions): Promise<ChaosEnv> {
   const cleanups: (() => Promise<unknown>)[] = [];
   const close = async () => {
@@ -101,6 +123,8 @@ export async function startChaosEnv(opts: ChaosEnvOptions): Promise<ChaosEnv> {
         rmSync(dir!, { recursive: true, force: true });
       });
     }
+    // Restarts take a second with the workflow code bundled ahead (the test suite's, or one of our own).
+    const bundlePath = opts.workflowBundlePath ?? process.env.CVM_TEST_WORKFLOW_BUNDLE ?? (await bundleOnce());
     const emu = await startTestEmulator({
       durations: opts.durations,
       ...(opts.credentials ? { credentials: [opts.credentials] } : {}),
@@ -114,6 +138,7 @@ export async function startChaosEnv(opts: ChaosEnvOptions): Promise<ChaosEnv> {
       TEMPORAL_NAMESPACE: 'default',
       CVM_IMAGE_TASK_QUEUE: opts.taskQueue,
       CVM_IMAGE_POLL_INTERVAL_MS: String(opts.pollIntervalMs),
+      CVM_IMAGE_WORKFLOW_BUNDLE: bundlePath,
       TENCENTCLOUD_ENDPOINT: emu.url,
       TENCENTCLOUD_SECRET_ID: emu.credential.secretId,
       TENCENTCLOUD_SECRET_KEY: emu.credential.secretKey,

@@ -43,6 +43,11 @@ const denied = (action: string, count?: number): Rule => ({
   message: `CAM policy denies ${action}`,
   count,
 });
+/**
+ * How long a slow stage lasts: longer than the worker's 5 s heartbeat throttle, so the cancel reaches the
+ * waiting activity during the stage rather than after its wait already ended.
+ */
+const HOLD_MS = 8000;
 const slow = (action: string): Rule => ({ action, latencyMs: 2500, count: 1 });
 const launch = { launch: { count: 1 } };
 
@@ -168,18 +173,18 @@ export const CANCEL_POINTS: StepCase[] = [
   cancel('checking-quota', withData(), {}, { faults: [slow('DescribeImageQuota')] }),
   cancel('preparing-fstab', withData(), {}, { faults: [slow('RunCommand')] }),
   cancel('awaiting-approval', pre2018(), { approval: { required: true } }, {}),
-  cancel('stopping', pre2018(), {}, { durations: { instanceStopMs: 3000 } }),
+  cancel('stopping', pre2018(), {}, { durations: { instanceStopMs: HOLD_MS } }),
   cancel('creating-image', withData(), {}, { faults: [slow('CreateImage')] }),
-  cancel('waiting-for-image', withData(), {}, { durations: { imageCreateMs: 3000 } }),
-  cancel('starting', pre2018(), {}, { durations: { instanceStartMs: 3000 } }),
+  cancel('waiting-for-image', withData(), {}, { durations: { imageCreateMs: HOLD_MS } }),
+  cancel('starting', pre2018(), {}, { durations: { instanceStartMs: HOLD_MS } }),
   cancel(
     'restoring-fstab',
     withData(),
     {},
     { durations: { imageCreateMs: 1500 }, later: { at: 'waiting-for-image', rules: [slow('RunCommand')] } },
   ),
-  cancel('snapshotting-data-disks', withData(), {}, { durations: { snapshotCreateMs: 3000 } }),
-  cancel('launching', withData(), launch, { durations: { instanceLaunchMs: 3000 } }),
+  cancel('snapshotting-data-disks', withData(), {}, { durations: { snapshotCreateMs: HOLD_MS } }),
+  cancel('launching', withData(), launch, { durations: { instanceLaunchMs: HOLD_MS } }),
   cancel('verifying-launch', withData(), launch, { faults: [slow('DescribeAutomationAgentStatus')] }),
-  cancel('cleaning-up-launch', withData(), launch, { durations: { instanceTerminateMs: 3000 } }),
+  cancel('cleaning-up-launch', withData(), launch, { durations: { instanceTerminateMs: HOLD_MS } }),
 ];
