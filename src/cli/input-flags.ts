@@ -34,7 +34,13 @@ export interface CreateFlags {
   snapshotTimeout?: string;
   instanceTimeout?: string;
   dryRun?: boolean;
+  rotateWhenFull?: number;
+  copyToRegion?: string[];
+  shareWith?: string[];
 }
+
+/** commander argParser for repeatable flags collected into a list. */
+export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 /** commander argParser for repeatable `--tag key=value`. */
 export function parseTag(value: string, previous: Record<string, string> = {}): Record<string, string> {
@@ -82,6 +88,9 @@ export function inputFromFlags(flags: CreateFlags): CreateCustomImageInput {
   if (flags.instanceTimeout) timeouts.instance = flags.instanceTimeout;
   if (Object.keys(timeouts).length) input.timeouts = timeouts;
   if (flags.dryRun) input.dryRun = true;
+  if (flags.rotateWhenFull) input.rotateWhenFull = { keep: flags.rotateWhenFull };
+  if (flags.copyToRegion?.length) input.copyToRegions = flags.copyToRegion;
+  if (flags.shareWith?.length) input.shareWith = flags.shareWith;
   return input;
 }
 
@@ -114,9 +123,15 @@ const FLAG_FOR_FIELD: Record<string, string> = {
   'timeouts.snapshot': '--snapshot-timeout',
   'timeouts.instance': '--instance-timeout',
   dryRun: '--dry-run',
+  rotateWhenFull: '--rotate-when-full',
+  'rotateWhenFull.keep': '--rotate-when-full',
+  copyToRegions: '--copy-to-region',
+  shareWith: '--share-with',
 };
 
 export function flagForField(field: string): string | undefined {
+  const list = /^(copyToRegions|shareWith)\.\d+$/.exec(field);
+  if (list) return FLAG_FOR_FIELD[list[1]];
   return FLAG_FOR_FIELD[field] ?? (field.startsWith('tags.') ? '--tag' : undefined);
 }
 

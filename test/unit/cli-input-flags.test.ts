@@ -53,6 +53,39 @@ describe('inputFromFlags', () => {
     });
   });
 
+  it('maps the lifecycle flags: rotation when the quota is full, copies and shares', () => {
+    expect(
+      inputFromFlags({
+        ...required,
+        rotateWhenFull: 3,
+        copyToRegion: ['ap-shanghai', 'ap-beijing'],
+        shareWith: ['100012345678'],
+      }),
+    ).toEqual({
+      ...required,
+      rotateWhenFull: { keep: 3 },
+      copyToRegions: ['ap-shanghai', 'ap-beijing'],
+      shareWith: ['100012345678'],
+    });
+  });
+
+  it('parses repeatable lifecycle flags from the command line', async () => {
+    const program = buildProgram();
+    const create = program.commands.find((c) => c.name() === 'create')!;
+    create.action(() => undefined);
+    await program.parseAsync(
+      ['create', ...['--region', 'ap-guangzhou', '--instance-id', 'ins-abc12345', '--image-name', 'web']]
+        .concat(['--copy-to-region', 'ap-shanghai', '--copy-to-region', 'ap-beijing', '--share-with', '100012345678'])
+        .concat(['--rotate-when-full', '2']),
+      { from: 'user' },
+    );
+    expect(inputFromFlags(create.opts() as never)).toMatchObject({
+      rotateWhenFull: { keep: 2 },
+      copyToRegions: ['ap-shanghai', 'ap-beijing'],
+      shareWith: ['100012345678'],
+    });
+  });
+
   it('--approval alone requires approval without a timeout', () => {
     expect(inputFromFlags({ ...required, approval: true }).approval).toEqual({ required: true });
   });
@@ -88,8 +121,14 @@ describe('validation problems name the flag to fix', () => {
       snapshotTimeout: '1h',
       instanceTimeout: '1h',
       dryRun: true,
+      rotateWhenFull: 2,
+      copyToRegion: ['ap-shanghai'],
+      shareWith: ['100012345678'],
     });
-    const unmapped = leaves(all).filter((field) => !flagForField(field));
+    const fields = leaves(all).flatMap((f) =>
+      Array.isArray((all as Record<string, unknown>)[f]) ? [f, `${f}.0`] : [f],
+    );
+    const unmapped = fields.filter((field) => !flagForField(field));
     expect(unmapped).toEqual([]);
   });
 

@@ -13,6 +13,7 @@ import {
   FSTAB_MODES,
   SHUTDOWN_MODES,
   inputFromFlags,
+  collect,
   parsePositiveInt,
   parseTag,
   type CreateFlags,
@@ -90,6 +91,13 @@ export function createCommand(io: CliIO): Command {
     .option('--snapshot-timeout <duration>', 'upper bound for each data-disk snapshot')
     .option('--instance-timeout <duration>', 'upper bound for instance stop/start/launch')
     .option('--dry-run', 'run the checks only; change nothing')
+    .option(
+      '--rotate-when-full <keep>',
+      'on a full image quota, first delete older images of ours, keeping this many per family',
+      parsePositiveInt,
+    )
+    .option('--copy-to-region <region>', 'copy the image to this region too (repeatable)', collect)
+    .option('--share-with <account>', 'share the image with this account id (repeatable)', collect)
     .option('--workflow-id <id>', 'override the recommended id cvm-image/<region>/<instance-id>')
     .option('--task-queue <queue>', 'task queue of the workers (default CVM_IMAGE_TASK_QUEUE or cvm-image)')
     .option('-w, --watch', 'draw live progress until the pipeline ends, then print its result')
