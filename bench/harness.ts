@@ -55,6 +55,8 @@ export interface BenchOptions {
   durations?: Durations;
   /** Worker activity slots (CVM_IMAGE_MAX_ACTIVITIES); the worker's default when omitted. */
   maxActivities?: number;
+  /** The worker's V8 old-space limit (NODE_OPTIONS=--max-old-space-size): live memory vs lazily collected. */
+  workerHeapMb?: number;
   /** fstab handling of every pipeline: "ignore" skips the guest (TAT) steps, "fix" runs them. */
   fstab?: 'fix' | 'ignore';
   /** Use this Temporal server instead of starting one (tests). */
@@ -70,6 +72,7 @@ export interface BenchRun {
   regions: string[];
   pollIntervalMs: number;
   maxActivities: number | null;
+  workerHeapMb: number | null;
   fstab: string;
   durations: Durations;
   wallSeconds: number;
@@ -129,6 +132,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchRun> {
       CVM_IMAGE_POLLER: opts.poller,
       CVM_IMAGE_LOG_LEVEL: 'WARN',
       ...(opts.maxActivities ? { CVM_IMAGE_MAX_ACTIVITIES: String(opts.maxActivities) } : {}),
+      ...(opts.workerHeapMb ? { NODE_OPTIONS: `--max-old-space-size=${opts.workerHeapMb}` } : {}),
     },
   }).catch(async (err) => {
     await server?.stop();
@@ -232,6 +236,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchRun> {
       regions,
       pollIntervalMs: opts.pollIntervalMs,
       maxActivities: opts.maxActivities ?? null,
+      workerHeapMb: opts.workerHeapMb ?? null,
       fstab: opts.fstab ?? 'ignore',
       durations,
       wallSeconds: Math.round(wallSeconds * 10) / 10,

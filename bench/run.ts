@@ -27,6 +27,7 @@ interface Opts {
   compare?: boolean;
   pollMs: number;
   maxActivities?: number;
+  workerHeapMb?: number;
   fstab: 'fix' | 'ignore';
   timeoutMin: number;
   speedUp: number;
@@ -50,6 +51,7 @@ async function main(): Promise<void> {
       DEFAULT_POLL_INTERVAL_MS,
     )
     .option('--max-activities <n>', 'worker activity slots (CVM_IMAGE_MAX_ACTIVITIES)', int(1))
+    .option('--worker-heap-mb <n>', "the worker's --max-old-space-size", int(64))
     .addOption(
       new Option('--fstab <mode>', "pipelines' fstab mode (fix runs TAT scripts on this machine)")
         .choices(['fix', 'ignore'])
@@ -72,6 +74,7 @@ async function main(): Promise<void> {
       poller,
       pollIntervalMs: opts.pollMs,
       maxActivities: opts.maxActivities,
+      workerHeapMb: opts.workerHeapMb,
       fstab: opts.fstab,
       durations: scaleDurations(BENCH_DURATIONS, opts.speedUp),
       timeoutMs: opts.timeoutMin * 60_000,
