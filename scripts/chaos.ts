@@ -60,7 +60,8 @@ async function main(): Promise<void> {
     seed: opts.seed,
     ...chaosTiming(opts.speed),
     timeoutMs: 30 * 60_000,
-    gapMs: [3000, 9000],
+    // Kill and restart moments spread over the fleet's run, which lasts longer at a lower speed.
+    gapMs: [Math.round(30_000 / opts.speed), Math.round(90_000 / opts.speed)],
     log,
   };
 
