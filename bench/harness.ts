@@ -57,6 +57,8 @@ export interface BenchOptions {
   maxActivities?: number;
   /** The worker's V8 old-space limit (NODE_OPTIONS=--max-old-space-size): live memory vs lazily collected. */
   workerHeapMb?: number;
+  /** The worker's sticky workflow cache (CVM_IMAGE_MAX_CACHED_WORKFLOWS); the SDK default when omitted. */
+  maxCachedWorkflows?: number;
   /** fstab handling of every pipeline: "ignore" skips the guest (TAT) steps, "fix" runs them. */
   fstab?: 'fix' | 'ignore';
   /** Use this Temporal server instead of starting one (tests). */
@@ -73,6 +75,7 @@ export interface BenchRun {
   pollIntervalMs: number;
   maxActivities: number | null;
   workerHeapMb: number | null;
+  maxCachedWorkflows: number | null;
   fstab: string;
   durations: Durations;
   wallSeconds: number;
@@ -132,6 +135,9 @@ export async function runBench(opts: BenchOptions): Promise<BenchRun> {
       CVM_IMAGE_POLLER: opts.poller,
       CVM_IMAGE_LOG_LEVEL: 'WARN',
       ...(opts.maxActivities ? { CVM_IMAGE_MAX_ACTIVITIES: String(opts.maxActivities) } : {}),
+      ...(opts.maxCachedWorkflows !== undefined
+        ? { CVM_IMAGE_MAX_CACHED_WORKFLOWS: String(opts.maxCachedWorkflows) }
+        : {}),
       ...(opts.workerHeapMb ? { NODE_OPTIONS: `--max-old-space-size=${opts.workerHeapMb}` } : {}),
     },
   }).catch(async (err) => {
@@ -237,6 +243,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchRun> {
       pollIntervalMs: opts.pollIntervalMs,
       maxActivities: opts.maxActivities ?? null,
       workerHeapMb: opts.workerHeapMb ?? null,
+      maxCachedWorkflows: opts.maxCachedWorkflows ?? null,
       fstab: opts.fstab ?? 'ignore',
       durations,
       wallSeconds: Math.round(wallSeconds * 10) / 10,

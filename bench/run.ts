@@ -28,6 +28,7 @@ interface Opts {
   pollMs: number;
   maxActivities?: number;
   workerHeapMb?: number;
+  maxCachedWorkflows?: number;
   fstab: 'fix' | 'ignore';
   timeoutMin: number;
   speedUp: number;
@@ -52,6 +53,7 @@ async function main(): Promise<void> {
     )
     .option('--max-activities <n>', 'worker activity slots (CVM_IMAGE_MAX_ACTIVITIES)', int(1))
     .option('--worker-heap-mb <n>', "the worker's --max-old-space-size", int(64))
+    .option('--max-cached-workflows <n>', "the worker's sticky cache (CVM_IMAGE_MAX_CACHED_WORKFLOWS)", int(0))
     .addOption(
       new Option('--fstab <mode>', "pipelines' fstab mode (fix runs TAT scripts on this machine)")
         .choices(['fix', 'ignore'])
@@ -75,6 +77,7 @@ async function main(): Promise<void> {
       pollIntervalMs: opts.pollMs,
       maxActivities: opts.maxActivities,
       workerHeapMb: opts.workerHeapMb,
+      maxCachedWorkflows: opts.maxCachedWorkflows,
       fstab: opts.fstab,
       durations: scaleDurations(BENCH_DURATIONS, opts.speedUp),
       timeoutMs: opts.timeoutMin * 60_000,

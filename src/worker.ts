@@ -66,6 +66,20 @@ export function maxActivitiesFromEnv(env: NodeJS.ProcessEnv = process.env): numb
   return n;
 }
 
+/**
+ * CVM_IMAGE_MAX_CACHED_WORKFLOWS: sticky workflow cache size (SDK default: about 600 per GiB of heap). A
+ * pipeline spends minutes waiting between workflow tasks, so a small cache trades a short replay (≤ 100
+ * events) per task for memory that no longer grows with the fleet (docs/bench.md).
+ */
+export function maxCachedWorkflowsFromEnv(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const raw = env.CVM_IMAGE_MAX_CACHED_WORKFLOWS;
+  if (raw === undefined || raw === '') return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0)
+    throw new Error(`CVM_IMAGE_MAX_CACHED_WORKFLOWS must be a whole number ≥ 0, got "${raw}"`);
+  return n;
+}
+
 export async function createWorker(opts: CreateWorkerOptions): Promise<Worker> {
   const deps: ActivityDeps = {
     clients: createTencentClients(cloudConfigFromEnv()),
@@ -83,6 +97,7 @@ export async function createWorker(opts: CreateWorkerOptions): Promise<Worker> {
       : { workflowsPath: require.resolve('./workflows') }),
     activities: createActivities(deps),
     maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivityTaskExecutions ?? maxActivitiesFromEnv() ?? 200,
+    ...(maxCachedWorkflowsFromEnv() !== undefined ? { maxCachedWorkflows: maxCachedWorkflowsFromEnv() } : {}),
     maxHeartbeatThrottleInterval: opts.maxHeartbeatThrottleInterval ?? '5s',
   });
 }

@@ -2,7 +2,7 @@ import { Pollers } from '../../src/activities/pollers';
 import { RateLimiter } from '../../src/activities/rate-limit';
 import { TencentApi } from '../../src/activities/tencent-api';
 import type { TencentClients } from '../../src/cloud/clients';
-import { maxActivitiesFromEnv, pollerModeFromEnv } from '../../src/worker';
+import { maxActivitiesFromEnv, maxCachedWorkflowsFromEnv, pollerModeFromEnv } from '../../src/worker';
 
 /** Clients whose DescribeImages answers CREATING to the very first call and NORMAL after; records each batch. */
 function fakeClients() {
@@ -43,12 +43,14 @@ describe('Pollers modes', () => {
     expect(pollers.callCounts()).toEqual({ 'images/ap-guangzhou': 3 });
   });
 
-  it('reads CVM_IMAGE_POLLER and CVM_IMAGE_MAX_ACTIVITIES, refusing bad values by name', () => {
+  it('reads CVM_IMAGE_POLLER, CVM_IMAGE_MAX_ACTIVITIES and CVM_IMAGE_MAX_CACHED_WORKFLOWS, refusing bad values by name', () => {
     expect(pollerModeFromEnv({})).toBeUndefined();
     expect(pollerModeFromEnv({ CVM_IMAGE_POLLER: 'per-activity' })).toBe('per-activity');
     expect(() => pollerModeFromEnv({ CVM_IMAGE_POLLER: 'fast' })).toThrow(/CVM_IMAGE_POLLER must be one of/);
     expect(maxActivitiesFromEnv({})).toBeUndefined();
     expect(maxActivitiesFromEnv({ CVM_IMAGE_MAX_ACTIVITIES: '2000' })).toBe(2000);
     expect(() => maxActivitiesFromEnv({ CVM_IMAGE_MAX_ACTIVITIES: '0' })).toThrow(/CVM_IMAGE_MAX_ACTIVITIES/);
+    expect(maxCachedWorkflowsFromEnv({ CVM_IMAGE_MAX_CACHED_WORKFLOWS: '0' })).toBe(0);
+    expect(() => maxCachedWorkflowsFromEnv({ CVM_IMAGE_MAX_CACHED_WORKFLOWS: '-1' })).toThrow(/CVM_IMAGE_MAX_CACHED/);
   });
 });
