@@ -44,7 +44,7 @@ export function createActivities(deps: ActivityDeps) {
   const pollIntervalMs = deps.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
   const rt: ActivityRuntime = {
     api,
-    pollers: new Pollers(api, pollIntervalMs, deps.pollerMode),
+    pollers: new Pollers(api.shared(), pollIntervalMs, deps.pollerMode),
     visibilityGraceMs: deps.visibilityGraceMs ?? 60_000,
     pollIntervalMs,
   };
