@@ -38,7 +38,7 @@ async function main(): Promise<void> {
     .option('--seed <n>', 'seed of the kill moments and fault draws', int(0), 1)
     .option('--only <list>', `comma-separated subset of ${SCENARIOS.join(',')}`, (v) => v.split(','))
     .option('--max-ratio <x>', 'time target vs fault-free', Number, 1.5)
-    .option('--speed <n>', 'divide realistic cloud durations and the worker poll interval by n', int(1), 10)
+    .option('--speed <n>', 'divide realistic cloud durations and the worker poll interval by n', int(1), 3)
     .option('--json <file>', 'also write the rows and violations as JSON')
     .parse()
     .opts<{

@@ -3,6 +3,7 @@
  * SIGKILLs, dev-server restarts, emulator API faults), each ending in one table row checked by the
  * invariant checker.
  */
+import { DEFAULT_POLL_INTERVAL_MS } from '../../src/activities';
 import type { Durations } from '../../src/emulator';
 import { resolveDurations } from '../../src/emulator/core/durations';
 import type { FaultsBody } from '../helpers/emulator';
@@ -13,12 +14,15 @@ import { between, seededRandom, sleep } from './random';
 import type { ScenarioRow } from './table';
 
 /**
- * The cloud's durations and the worker's polling, both divided by `speed` (10: an image takes a minute,
- * the worker polls every 500 ms). Temporal's own timeouts (60 s for a call, 30 s heartbeats) are not
+ * The cloud's durations and the worker's polling, both divided by `speed` (3: an image takes 3 min 20 s,
+ * the worker polls every 333 ms). Temporal's own timeouts (60 s for a call, 30 s heartbeats) are not
  * scaled, so a much larger speed would make crash recovery look slower than it is in real time.
  */
 export function chaosTiming(speed: number): { durations: Durations; pollIntervalMs: number } {
-  return { durations: resolveDurations(speed), pollIntervalMs: Math.max(50, Math.round(5000 / speed)) };
+  return {
+    durations: resolveDurations(speed),
+    pollIntervalMs: Math.max(50, Math.round(DEFAULT_POLL_INTERVAL_MS / speed)),
+  };
 }
 
 export interface FleetConfig {
