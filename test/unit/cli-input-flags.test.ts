@@ -126,7 +126,7 @@ describe('validation problems name the flag to fix', () => {
       shareWith: ['100012345678'],
     });
     const fields = leaves(all).flatMap((f) =>
-      Array.isArray((all as Record<string, unknown>)[f]) ? [f, `${f}.0`] : [f],
+      Array.isArray((all as unknown as Record<string, unknown>)[f]) ? [f, `${f}.0`] : [f],
     );
     const unmapped = fields.filter((field) => !flagForField(field));
     expect(unmapped).toEqual([]);
