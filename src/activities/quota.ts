@@ -13,12 +13,17 @@ import { pipelineRef } from './waiting';
 export const DEFAULT_IMAGE_QUOTA = 10;
 
 export function quotaActivities(rt: ActivityRuntime) {
+  // Checks of one region running at the same moment share one DescribeImageQuota and one listing (they would
+  // read the same answer): a fleet's burst of N checks then costs a few calls, not N × (1 + pages).
+  const shared: ActivityRuntime = { ...rt, api: rt.api.shared() };
+  const readRegion = singleFlight(async (region: string) => {
+    const quotaRes = await shared.api.cvm(region, 'DescribeImageQuota', (c) => c.DescribeImageQuota());
+    return { quota: quotaRes.ImageNumQuota ?? DEFAULT_IMAGE_QUOTA, images: await listPrivateImages(shared, region) };
+  });
   return {
     async checkImageQuota({ region, imageName }: { region: string; imageName: string }): Promise<QuotaReport> {
       const ref = pipelineRef();
-      const quotaRes = await rt.api.cvm(region, 'DescribeImageQuota', (c) => c.DescribeImageQuota());
-      const quota = quotaRes.ImageNumQuota ?? DEFAULT_IMAGE_QUOTA;
-      const images = await listPrivateImages(rt, region);
+      const { quota, images } = await readRegion(region);
       const own = images.find((i) => madeBy(i, ref));
       const sameName = images.filter((i) => i.ImageName === imageName && !madeBy(i, ref));
       if (sameName.length) throw duplicateName(imageName, sameName);
@@ -35,5 +40,18 @@ export function quotaActivities(rt: ActivityRuntime) {
       }
       return { quota, used: images.length, occupants, existingImageId: own?.ImageId };
     },
+  };
+}
+
+/** Callers with the same key while a call is in flight get that call's answer; the next caller starts anew. */
+export function singleFlight<T>(fn: (key: string) => Promise<T>): (key: string) => Promise<T> {
+  const inFlight = new Map<string, Promise<T>>();
+  return (key) => {
+    let p = inFlight.get(key);
+    if (!p) {
+      p = fn(key).finally(() => inFlight.delete(key));
+      inFlight.set(key, p);
+    }
+    return p;
   };
 }
