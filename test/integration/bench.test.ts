@@ -70,7 +70,9 @@ describe('npm run bench (N = 20)', () => {
     const calls = doc.callsPerPipeline;
     expect(calls.CreateImage).toBeGreaterThanOrEqual(1);
     expect(calls.DescribeImages).toBeGreaterThan(0);
-    expect(calls.DescribeImageQuota).toBeGreaterThanOrEqual(1);
+    // Concurrent quota checks of a region share one DescribeImageQuota.
+    expect(calls.DescribeImageQuota).toBeGreaterThan(0);
+    expect(calls.DescribeImageQuota).toBeLessThanOrEqual(1);
     expect(doc.limits).toMatchObject({ DescribeImages: 40, CreateImage: 10, DescribeSnapshots: 20 });
     for (const action of Object.keys(calls)) {
       expect(doc.peakRps[action]).toBeGreaterThan(0);
