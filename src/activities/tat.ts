@@ -58,14 +58,19 @@ export async function runShell(
   }
   for (;;) {
     ctx.heartbeat(details);
-    const res = await rt.api.tat(region, 'DescribeInvocationTasks', (c) =>
-      c.DescribeInvocationTasks({
-        Filters: [
-          { Name: 'invocation-id', Values: [invocationId] },
-          { Name: 'instance-id', Values: [instanceId] },
-        ],
-        HideOutput: false,
-      }),
+    const res = await rt.api.tat(
+      region,
+      'DescribeInvocationTasks',
+      (c) =>
+        c.DescribeInvocationTasks({
+          Filters: [
+            { Name: 'invocation-id', Values: [invocationId] },
+            { Name: 'instance-id', Values: [instanceId] },
+          ],
+          HideOutput: false,
+        }),
+      undefined,
+      true, // a delivered script runs on after a cancel: keep watching it until it ends
     );
     const task = res.InvocationTaskSet?.[0];
     const status = task?.TaskStatus;

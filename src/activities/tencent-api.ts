@@ -22,7 +22,7 @@ const attemptStarts = new WeakMap<Context, number>();
  * start-to-close deadline less a margin. Without it an attempt the server already timed out keeps its
  * place in the queue and spends a token for nothing, and a fleet's burst never drains (found at N = 1,000).
  */
-function attemptBound(): { signal: AbortSignal; deadline: AbortSignal } | undefined {
+function attemptBound(outliveCancel: boolean): { signal: AbortSignal; deadline: AbortSignal } | undefined {
   let ctx: Context;
   try {
     ctx = Context.current();
@@ -33,7 +33,7 @@ function attemptBound(): { signal: AbortSignal; deadline: AbortSignal } | undefi
   attemptStarts.set(ctx, start);
   const budget = ctx.info.startToCloseTimeoutMs - (Date.now() - start) - ATTEMPT_MARGIN_MS;
   const deadline = AbortSignal.timeout(Math.max(0, budget));
-  return { signal: AbortSignal.any([ctx.cancellationSignal, deadline]), deadline };
+  return { signal: outliveCancel ? deadline : AbortSignal.any([ctx.cancellationSignal, deadline]), deadline };
 }
 
 export class TencentApi {
@@ -57,8 +57,18 @@ export class TencentApi {
     return this.call(action, () => send(this.clients.cbs(region)), signal);
   }
 
-  tat<R>(region: string, action: string, send: (c: TatClient) => Promise<R>, signal?: AbortSignal): Promise<R> {
-    return this.call(action, () => send(this.clients.tat(region)), signal);
+  /**
+   * `outliveCancel`: the call must still go out after the activity is cancelled — watching a guest script
+   * that was already delivered until it ends, so an undo script never runs beside it.
+   */
+  tat<R>(
+    region: string,
+    action: string,
+    send: (c: TatClient) => Promise<R>,
+    signal?: AbortSignal,
+    outliveCancel = false,
+  ): Promise<R> {
+    return this.call(action, () => send(this.clients.tat(region)), signal, outliveCancel);
   }
 
   /**
@@ -66,9 +76,14 @@ export class TencentApi {
    * the whole activity attempt, and safe because they change nothing. Mutations are retried by Temporal,
    * after the activity has looked for what an earlier attempt may have done.
    */
-  private async call<R>(action: string, send: () => Promise<R>, signal?: AbortSignal): Promise<R> {
+  private async call<R>(
+    action: string,
+    send: () => Promise<R>,
+    signal?: AbortSignal,
+    outliveCancel = false,
+  ): Promise<R> {
     const tries = action.startsWith('Describe') ? READ_TRIES : 1;
-    const bound = this.boundByAttempt ? attemptBound() : undefined;
+    const bound = this.boundByAttempt ? attemptBound(outliveCancel) : undefined;
     const queueSignal = bound ? AbortSignal.any(signal ? [signal, bound.signal] : [bound.signal]) : signal;
     for (let attempt = 1; ; attempt++) {
       try {
