@@ -8,6 +8,7 @@ import { codecFromEnv } from '../../codec/env';
 import { DEFAULT_UI_ORIGINS, startCodecServer } from '../../codec/server';
 import type { CliIO } from '../context';
 import { CliError } from '../errors';
+import { untilStopSignal } from '../until-signal';
 
 function parsePort(value: string): number {
   const n = Number(value);
@@ -37,15 +38,7 @@ export function codecServerCommand(io: CliIO): Command {
       io.out.write(
         `codec server listening on ${server.url} (key ${codec.keyId}; UI origins ${flags.uiOrigin.join(', ')})\n`,
       );
-      await new Promise<void>((resolve) => {
-        const stop = () => {
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
-          resolve();
-        };
-        process.on('SIGINT', stop);
-        process.on('SIGTERM', stop);
-      });
+      await untilStopSignal();
       await server.close();
     });
 }

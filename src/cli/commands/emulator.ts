@@ -4,6 +4,7 @@
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { CliIO } from '../context';
+import { untilStopSignal } from '../until-signal';
 
 function parsePort(value: string): number {
   const n = Number(value);
@@ -40,15 +41,7 @@ export function emulatorCommand(io: CliIO): Command {
       });
       io.out.write(`Tencent Cloud emulator listening on ${emulator.url}\n`);
       if (!flags.quiet) io.out.write(`Point the worker at it: TENCENTCLOUD_ENDPOINT=${emulator.url}\n`);
-      await new Promise<void>((resolve) => {
-        const stop = () => {
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
-          resolve();
-        };
-        process.on('SIGINT', stop);
-        process.on('SIGTERM', stop);
-      });
+      await untilStopSignal();
       await emulator.close();
     });
 }
