@@ -91,3 +91,15 @@ describe('verifyTc3', () => {
     expect(auth.date).toBe('2023-11-14');
   });
 });
+
+it('does not echo an unknown SecretId back (it would travel into failure messages and logs)', () => {
+  let message = '';
+  try {
+    verifyTc3(signedPost(), () => undefined, NOW);
+  } catch (e) {
+    message = (e as ApiError).message;
+  }
+  const secretId = /Credential=([^/]+)/.exec(signedPost().headers.authorization as string)![1];
+  expect(message).toMatch(/SecretId/);
+  expect(message).not.toContain(secretId);
+});

@@ -128,7 +128,10 @@ export function verifyTc3(
   }
   const secretKey = lookup(auth.secretId);
   if (secretKey === undefined) {
-    throw new ApiError('AuthFailure.SecretIdNotFound', `The SecretId ${auth.secretId} is not found.`);
+    throw new ApiError(
+      'AuthFailure.SecretIdNotFound',
+      'The SecretId is not found, please ensure that your SecretId is correct.',
+    );
   }
   if (auth.date !== utcDate(timestamp)) {
     throw new ApiError(
