@@ -2,7 +2,7 @@
  * `npm start`: the main job on the embedded default — a Temporal dev server with its Web UI (unless
  * TEMPORAL_ADDRESS is set), the Tencent Cloud emulator with demo instances (unless TENCENTCLOUD_ENDPOINT
  * is set), and the worker. `npm start -- --demo` also runs one pipeline end to end and streams it.
- * This is the demo, so it may import the emulator; the worker it runs never does.
+ * This is the demo: it loads the emulator only when it embeds one; the worker it runs never does.
  */
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
@@ -11,7 +11,7 @@ import { createPipelineClient } from './client';
 import { watchPipeline } from './cli/watch';
 import { startDevServer, type DevServer } from './devserver/dev-server';
 import { resolveTemporalCli } from './devserver/temporal-cli';
-import { DEFAULT_CREDENTIALS, startEmulator, type RunningEmulator } from './emulator';
+import type { RunningEmulator } from './emulator';
 import { taskQueueFromEnv } from './temporal/connection';
 import { createWorker, installRuntime } from './worker';
 import { pipelineWorkflowId, type CreateCustomImageInput } from './workflows/types';
@@ -123,6 +123,7 @@ export async function main(argv = process.argv): Promise<void> {
     }
     let emulator: RunningEmulator | undefined;
     if (!process.env.TENCENTCLOUD_ENDPOINT) {
+      const { DEFAULT_CREDENTIALS, startEmulator } = await import('./emulator');
       emulator = await startEmulator({ port: flags.emulatorPort, speed: flags.speed, seed: 'demo', quiet: true });
       cleanups.push(() => emulator!.close());
       process.env.TENCENTCLOUD_ENDPOINT = emulator.url;
