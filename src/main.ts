@@ -11,7 +11,6 @@ import { createPipelineClient } from './client';
 import { watchPipeline } from './cli/watch';
 import { startDevServer, type DevServer } from './devserver/dev-server';
 import { resolveTemporalCli } from './devserver/temporal-cli';
-import type { RunningEmulator } from './emulator';
 import { taskQueueFromEnv } from './temporal/connection';
 import { createWorker, installRuntime } from './worker';
 import { pipelineWorkflowId, type CreateCustomImageInput } from './workflows/types';
@@ -121,7 +120,7 @@ export async function main(argv = process.argv): Promise<void> {
       process.env.TEMPORAL_ADDRESS = server.address;
       console.log(`Temporal dev server on ${server.address}, Web UI at ${server.uiUrl}`);
     }
-    let emulator: RunningEmulator | undefined;
+    let emulator: { url: string; close(): Promise<void> } | undefined;
     if (!process.env.TENCENTCLOUD_ENDPOINT) {
       const { DEFAULT_CREDENTIALS, startEmulator } = await import('./emulator');
       emulator = await startEmulator({ port: flags.emulatorPort, speed: flags.speed, seed: 'demo', quiet: true });
