@@ -13,7 +13,7 @@ import { dryRun } from './dry-run';
 import { fstabRefusal, planGuestPrep } from './fstab-step';
 import { launchAndVerify } from './launch-step';
 import { formatDuration } from './durations';
-import { progressQuery, waitProgressSignal } from './messages';
+import { isWaitProgress, progressQuery, waitProgressSignal } from './messages';
 import { PipelineTracker } from './progress';
 import { checkQuota } from './quota-step';
 import { Saga, compensationIncomplete } from './saga';
@@ -28,7 +28,8 @@ export async function createCustomImage(raw: CreateCustomImageInput): Promise<Cr
   const approval = new ShutdownApproval();
   setHandler(progressQuery, () => tracker.progress);
   setHandler(waitProgressSignal, (p) => {
-    if (tracker.progress.stage === 'snapshotting-data-disks') tracker.stageProgress(p.percent);
+    if (!isWaitProgress(p)) log.warn('ignored a malformed wait-progress signal', { payload: typeof p });
+    else if (tracker.progress.stage === 'snapshotting-data-disks') tracker.stageProgress(p.percent);
   });
   approval.install();
   const result: CreateCustomImageResult = {

@@ -14,6 +14,7 @@ import {
   type RefreshCustomImageInput,
   type RotateImagesInput,
 } from './lifecycle-types';
+import { fieldProblems, refuse } from './refusal';
 import { TENCENT_REGIONS } from './regions';
 
 const region = z.enum(TENCENT_REGIONS, { error: 'must be a Tencent Cloud region such as ap-guangzhou' });
@@ -66,20 +67,7 @@ const schemas = {
 };
 
 function fail(workflow: string, error: z.ZodError): ApplicationFailure {
-  const problems: { field: string; message: string }[] = [];
-  for (const issue of error.issues) {
-    const at = issue.path.map(String).join('.');
-    if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys)
-        problems.push({ field: at ? `${at}.${key}` : key, message: 'is not a known field' });
-    } else if (!problems.some((p) => p.field === (at || 'input'))) {
-      problems.push({ field: at || 'input', message: at ? issue.message : 'must be a JSON object' });
-    }
-  }
-  const text = problems.map((p) => `${p.field}: ${p.message}`).join('; ');
-  return ApplicationFailure.nonRetryable(`invalid ${workflow} input: ${text}`, LIFECYCLE_FAILURES.invalidInput, {
-    problems,
-  });
+  return refuse(`${workflow} input`, LIFECYCLE_FAILURES.invalidInput, fieldProblems(error));
 }
 
 function check<K extends keyof typeof schemas>(workflow: K, raw: unknown): z.infer<(typeof schemas)[K]> {

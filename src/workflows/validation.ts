@@ -2,10 +2,11 @@
  * Input validation, before any cloud call: every bad field is named in ONE non-retryable
  * `InvalidPipelineInput` failure. Defaults are applied here, so the rest of the workflow reads plain values.
  */
-import { ApplicationFailure } from '@temporalio/workflow';
+import type { ApplicationFailure } from '@temporalio/workflow';
 import { z } from 'zod';
 import { WORKFLOW_FAILURES } from '../activities/types';
 import { parseDuration } from './durations';
+import { fieldProblems, refuse, type FieldProblem } from './refusal';
 import { TENCENT_REGIONS } from './regions';
 import type { CreateCustomImageInput, DataDiskMode, FstabMode, ShutdownMode } from './types';
 
@@ -141,31 +142,11 @@ export interface PipelineInput {
   shareWith: string[];
 }
 
-export interface FieldProblem {
-  field: string;
-  message: string;
-}
+export type { FieldProblem } from './refusal';
 
-function problems(error: z.ZodError): FieldProblem[] {
-  const out: FieldProblem[] = [];
-  for (const issue of error.issues) {
-    const at = issue.path.map(String).join('.');
-    if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) out.push({ field: at ? `${at}.${key}` : key, message: 'is not a known field' });
-    } else if (!out.some((p) => p.field === (at || 'input'))) {
-      // One problem per field: the first is the one to fix. A record key's own reason, not "Invalid key".
-      const message = issue.code === 'invalid_key' ? (issue.issues[0]?.message ?? issue.message) : issue.message;
-      out.push({ field: at || 'input', message: at ? message : 'must be a JSON object' });
-    }
-  }
-  return out;
-}
-
+/** One non-retryable `InvalidPipelineInput` naming every bad field (bounded in size: refusal.ts). */
 export function invalidInput(list: FieldProblem[]): ApplicationFailure {
-  const text = list.map((p) => `${p.field}: ${p.message}`).join('; ');
-  return ApplicationFailure.nonRetryable(`invalid createCustomImage input: ${text}`, WORKFLOW_FAILURES.invalidInput, {
-    problems: list,
-  });
+  return refuse('createCustomImage input', WORKFLOW_FAILURES.invalidInput, list);
 }
 
 /** zod strips a JSON "__proto__" key from records: refuse it rather than drop the tag silently. */
@@ -180,7 +161,8 @@ function protoTag(raw: unknown): FieldProblem[] {
 export function validateInput(raw: unknown): PipelineInput {
   const parsed = schema.safeParse(raw);
   const proto = protoTag(raw);
-  if (!parsed.success || proto.length) throw invalidInput([...(parsed.error ? problems(parsed.error) : []), ...proto]);
+  if (!parsed.success || proto.length)
+    throw invalidInput([...(parsed.error ? fieldProblems(parsed.error) : []), ...proto]);
   const input = parsed.data as CreateCustomImageInput;
   const extra: FieldProblem[] = [];
   // A zone is its region plus a number: ap-shanghai-fsi-1 belongs to ap-shanghai-fsi, not ap-shanghai.

@@ -132,7 +132,7 @@ describe('createCustomImage: online instance with a data disk', () => {
     await emu.clients.cvm(REGION).TerminateInstances({ InstanceIds: result.launchedInstanceIds });
   });
 
-  it('shows the snapshot Percent in progress while the data disk is snapshotted', async () => {
+  it('shows the snapshot Percent in progress while the data disk is snapshotted, ignoring malformed progress signals', async () => {
     const { emu } = bench;
     await emu.admin.config({ durations: { snapshotCreateMs: 3000 } });
     try {
@@ -146,7 +146,14 @@ describe('createCustomImage: online instance with a data disk', () => {
       expect(during.percent).toBeGreaterThanOrEqual(66);
       expect(during.percent).toBeLessThan(84);
       expect(during.snapshotIds).toHaveLength(1);
+      // The activities' internal signal, sent by anyone with a payload it does not expect: ignored, logged.
+      for (const args of [[null], [], [{ kind: 'snapshot', percent: 'x' }], ['50'], [{ percent: 1e308 * 10 }]])
+        await handle.signal('cvmImageWaitProgress', ...(args as [never]));
+      const later = await progressWhen(handle, (p) => p.updatedAt > during.updatedAt, 'a later progress');
+      expect(later.stage).not.toBe('failed');
       await handle.result();
+      const { events } = await handle.fetchHistory();
+      expect(events!.filter((e) => e.workflowTaskFailedEventAttributes)).toEqual([]);
     } finally {
       await emu.admin.config({ durations: { snapshotCreateMs: 200 } });
     }

@@ -52,6 +52,15 @@ describe('createCustomImage refuses before changing anything', () => {
     expect(failure.error.message).toBeDefined();
   });
 
+  it('a 1 MB unknown field name: a refusal of a few KB (under the 2 MB payload limit), not a task retried forever', async () => {
+    const name = 'k'.repeat(1024 * 1024);
+    const { failure, calls } = await refused({ region: REGION, instanceId: 'ins-1a2b3c4d', imageName: 'x', [name]: 1 });
+    expect(failure.type).toBe('InvalidPipelineInput');
+    expect(failure.message).toContain('… (1048576 characters): is not a known field');
+    expect(Buffer.byteLength(failure.message + JSON.stringify(failure.details))).toBeLessThan(16 * 1024);
+    expect(calls).toEqual({});
+  });
+
   it('an instance that does not exist is named', async () => {
     const { failure, calls } = await refused({ region: REGION, instanceId: 'ins-00000000', imageName: 'ghost' });
     expect(failure.type).toBe('TencentResourceNotFound');
