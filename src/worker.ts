@@ -15,6 +15,7 @@ import { createActivities, type ActivityDeps } from './activities';
 import { POLLER_MODES, type PollerMode } from './activities/pollers';
 import { dataConverterFromEnv } from './codec/env';
 import { cloudConfigFromEnv, createTencentClients } from './cloud/clients';
+import { budgetModeFromEnv, createFleetWorkers, regionsFromEnv, WorkerGroup, type BudgetMode } from './fleet-worker';
 import { taskQueueFromEnv, temporalTargetFromEnv } from './temporal/connection';
 
 export interface CreateWorkerOptions {
@@ -80,25 +81,53 @@ export function maxCachedWorkflowsFromEnv(env: NodeJS.ProcessEnv = process.env):
   return n;
 }
 
-export async function createWorker(opts: CreateWorkerOptions): Promise<Worker> {
-  const deps: ActivityDeps = {
+function activityDeps(opts: CreateWorkerOptions): ActivityDeps {
+  return {
     clients: createTencentClients(cloudConfigFromEnv()),
     pollIntervalMs: pollIntervalFromEnv(),
     pollerMode: pollerModeFromEnv(),
     ...opts.deps,
   };
-  return Worker.create({
-    connection: opts.connection,
-    namespace: opts.namespace ?? 'default',
+}
+
+/** The workflow worker's options apart from connection, namespace, task queue and activities. */
+function workflowWorkerOptions(opts: CreateWorkerOptions) {
+  return {
     dataConverter: opts.dataConverter ?? dataConverterFromEnv(),
-    taskQueue: opts.taskQueue ?? taskQueueFromEnv(),
     ...(opts.workflowBundle
       ? { workflowBundle: opts.workflowBundle }
       : { workflowsPath: require.resolve('./workflows') }),
-    activities: createActivities(deps),
     maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivityTaskExecutions ?? maxActivitiesFromEnv() ?? 200,
     ...(maxCachedWorkflowsFromEnv() !== undefined ? { maxCachedWorkflows: maxCachedWorkflowsFromEnv() } : {}),
     maxHeartbeatThrottleInterval: opts.maxHeartbeatThrottleInterval ?? '5s',
+  } satisfies Partial<WorkerOptions>;
+}
+
+export async function createWorker(opts: CreateWorkerOptions): Promise<Worker> {
+  return Worker.create({
+    connection: opts.connection,
+    namespace: opts.namespace ?? 'default',
+    taskQueue: opts.taskQueue ?? taskQueueFromEnv(),
+    activities: createActivities(activityDeps(opts)),
+    ...workflowWorkerOptions(opts),
+  });
+}
+
+/**
+ * The worker as `npm run worker` runs it: one TS Worker (CVM_IMAGE_BUDGET=process, the default), or in
+ * fleet mode the workflow worker plus the budget-queue workers of CVM_IMAGE_REGIONS (src/fleet-worker.ts).
+ */
+export async function createWorkerGroup(
+  opts: CreateWorkerOptions & { mode?: BudgetMode; regions?: readonly string[] },
+): Promise<WorkerGroup> {
+  if ((opts.mode ?? budgetModeFromEnv()) === 'process') return new WorkerGroup([await createWorker(opts)]);
+  return createFleetWorkers({
+    connection: opts.connection,
+    namespace: opts.namespace ?? 'default',
+    taskQueue: opts.taskQueue ?? taskQueueFromEnv(),
+    regions: opts.regions ?? regionsFromEnv(),
+    deps: activityDeps(opts),
+    workflowWorker: workflowWorkerOptions(opts),
   });
 }
 
@@ -131,13 +160,16 @@ export async function main(): Promise<void> {
   const taskQueue = taskQueueFromEnv();
   // CVM_IMAGE_WORKFLOW_BUNDLE: workflow code bundled ahead (bundleWorkflowCode): a restart takes a second, not five.
   const codePath = process.env.CVM_IMAGE_WORKFLOW_BUNDLE;
-  const worker = await createWorker({
+  const mode = budgetModeFromEnv();
+  const worker = await createWorkerGroup({
+    mode,
     connection,
     namespace: target.namespace,
     taskQueue,
     ...(codePath ? { workflowBundle: { codePath } } : {}),
   });
-  console.log(`cvm-image worker: polling task queue ${taskQueue} on ${target.address} (${target.namespace})`);
+  const budget = mode === 'fleet' ? `, fleet budget queues: ${worker.workers.length - 1}` : '';
+  console.log(`cvm-image worker: polling task queue ${taskQueue} on ${target.address} (${target.namespace})${budget}`);
   try {
     await worker.run(); // resolves after SIGINT/SIGTERM, once in-flight tasks are done
   } finally {

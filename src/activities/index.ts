@@ -4,6 +4,7 @@
  */
 import type { Client } from '@temporalio/client';
 import type { TencentClients } from '../cloud/clients';
+import { FLEET_ROUTING_ACTIVITY, type FleetRouting } from '../contract/budget';
 import { distributionActivities } from './distribution';
 import { guestActivities } from './guest';
 import { imageActivities } from './image';
@@ -30,6 +31,8 @@ export interface ActivityDeps {
   visibilityGraceMs?: number;
   /** Temporal client for visibility queries (images in use); defaults to the activity context's client. */
   temporal?: Client;
+  /** Fleet mode: this worker serves the (class, region) budget queues (docs/scale-out.md). */
+  fleet?: boolean;
 }
 
 /**
@@ -58,6 +61,10 @@ export function createActivities(deps: ActivityDeps) {
     ...inventoryActivities(rt, deps.temporal ? () => deps.temporal! : activityClient),
     ...lifecycleActivities(rt),
     ...distributionActivities(rt),
+    /** Local activity: a run asks once whether its fleet serves the budget queues (src/workflows/budget-routing.ts). */
+    async [FLEET_ROUTING_ACTIVITY](): Promise<FleetRouting> {
+      return { enabled: deps.fleet === true };
+    },
   };
 }
 

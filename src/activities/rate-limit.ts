@@ -1,16 +1,27 @@
 /**
- * Client-side rate limiting per Tencent action, shared by every activity in the worker, at half of
- * Tencent's documented per-second limits so that several pipelines (and other tools on the same account)
- * never trip `RequestLimitExceeded`. Each action gets a bucket of N tokens where a token comes back a
- * little over one second after it was taken, so no one-second window ever holds more than N calls.
+ * Client-side rate limiting per Tencent action and region (Tencent counts per action and region), shared by
+ * every activity in the worker, at half of Tencent's documented per-second limits so that several pipelines
+ * (and other tools on the same account) never trip `RequestLimitExceeded`. Each (action, region) gets a
+ * bucket of N tokens where a token comes back a little over one second after it was taken, so no
+ * one-second window ever holds more than N calls. In fleet mode the worker's share of a region's budget is
+ * divided by the number of workers serving the region, as the Temporal server counts them
+ * (src/activities/fleet.ts); the task-queue dispatch limits do the rest (docs/scale-out.md).
  */
 
-/** Tencent's documented limits (requests per second) for the actions the pipeline calls. */
+/**
+ * Tencent's documented limits (requests per second, per action and region) for the actions the pipeline
+ * calls: the "default request frequency limit" each action's API reference page states (cloud.tencent.com
+ * /document/api/213 for CVM, /362 for CBS, /1340 for TAT). The one table: the bench reads it, the emulator
+ * holds the same figures per action (src/emulator/{cvm,cbs,tat}/*.ts `rateLimit`).
+ */
 export const DOCUMENTED_LIMITS: Record<string, number> = {
   DescribeImages: 40,
   DescribeImageQuota: 10,
   CreateImage: 10,
   DeleteImages: 10,
+  SyncImages: 10,
+  ModifyImageSharePermission: 10,
+  DescribeImageSharePermission: 10,
   DescribeInstances: 40,
   DescribeInstancesStatus: 40,
   RunInstances: 10,
@@ -34,6 +45,8 @@ export interface RateLimiterOptions {
   share?: number;
   limits?: Record<string, number>;
   now?: () => number;
+  /** How many workers share a region's budget (fleet mode; default 1). */
+  workersIn?: (region: string) => number;
 }
 
 /**
@@ -51,7 +64,8 @@ class RollingWindow {
   private tail: Promise<void> = Promise.resolve();
 
   constructor(
-    readonly perSecond: number,
+    /** Calls per second allowed now (may change: the fleet grows or shrinks); below 1, one per 1/x s. */
+    private readonly perSecond: () => number,
     private readonly now: () => number,
   ) {}
 
@@ -66,12 +80,14 @@ class RollingWindow {
     for (;;) {
       if (signal?.aborted) throw abortError(signal);
       const t = this.now();
-      while (this.taken.length && this.taken[0] <= t - WINDOW_MS) this.taken.shift();
-      if (this.taken.length < this.perSecond) {
+      const rate = this.perSecond();
+      const [tokens, windowMs] = rate >= 1 ? [Math.floor(rate), WINDOW_MS] : [1, WINDOW_MS / rate];
+      while (this.taken.length && this.taken[0] <= t - windowMs) this.taken.shift();
+      if (this.taken.length < tokens) {
         this.taken.push(t);
         return;
       }
-      await sleep(this.taken[0] + WINDOW_MS - t, signal);
+      await sleep(this.taken[this.taken.length - tokens] + windowMs - t, signal);
     }
   }
 }
@@ -96,24 +112,28 @@ export class RateLimiter {
   private readonly share: number;
   private readonly limits: Record<string, number>;
   private readonly now: () => number;
+  private readonly workersIn: (region: string) => number;
 
   constructor(opts: RateLimiterOptions = {}) {
     this.share = opts.share ?? 0.5;
     this.limits = { ...DOCUMENTED_LIMITS, ...opts.limits };
     this.now = opts.now ?? Date.now;
+    this.workersIn = opts.workersIn ?? (() => 1);
   }
 
-  /** Calls per second this limiter allows for an action. */
-  allowance(action: string): number {
-    return Math.max(1, Math.floor((this.limits[action] ?? DEFAULT_LIMIT) * this.share));
+  /** Calls per second this limiter allows for an action in a region (fractional when the fleet is large). */
+  allowance(action: string, region = ''): number {
+    const whole = Math.max(1, Math.floor((this.limits[action] ?? DEFAULT_LIMIT) * this.share));
+    return whole / Math.max(1, this.workersIn(region));
   }
 
-  /** Resolves when the caller may send `action`; rejects if `signal` aborts first. */
-  acquire(action: string, signal?: AbortSignal): Promise<void> {
-    let w = this.windows.get(action);
+  /** Resolves when the caller may send `action` in `region`; rejects if `signal` aborts first. */
+  acquire(action: string, signal?: AbortSignal, region = ''): Promise<void> {
+    const key = `${action}@${region}`;
+    let w = this.windows.get(key);
     if (!w) {
-      w = new RollingWindow(this.allowance(action), this.now);
-      this.windows.set(action, w);
+      w = new RollingWindow(() => this.allowance(action, region), this.now);
+      this.windows.set(key, w);
     }
     return w.acquire(signal);
   }

@@ -50,11 +50,11 @@ export class TencentApi {
   }
 
   cvm<R>(region: string, action: string, send: (c: CvmClient) => Promise<R>, signal?: AbortSignal): Promise<R> {
-    return this.call(action, () => send(this.clients.cvm(region)), signal);
+    return this.call(region, action, () => send(this.clients.cvm(region)), signal);
   }
 
   cbs<R>(region: string, action: string, send: (c: CbsClient) => Promise<R>, signal?: AbortSignal): Promise<R> {
-    return this.call(action, () => send(this.clients.cbs(region)), signal);
+    return this.call(region, action, () => send(this.clients.cbs(region)), signal);
   }
 
   /**
@@ -68,7 +68,7 @@ export class TencentApi {
     signal?: AbortSignal,
     outliveCancel = false,
   ): Promise<R> {
-    return this.call(action, () => send(this.clients.tat(region)), signal, outliveCancel);
+    return this.call(region, action, () => send(this.clients.tat(region)), signal, outliveCancel);
   }
 
   /**
@@ -77,6 +77,7 @@ export class TencentApi {
    * after the activity has looked for what an earlier attempt may have done.
    */
   private async call<R>(
+    region: string,
     action: string,
     send: () => Promise<R>,
     signal?: AbortSignal,
@@ -87,7 +88,7 @@ export class TencentApi {
     const queueSignal = bound ? AbortSignal.any(signal ? [signal, bound.signal] : [bound.signal]) : signal;
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.limiter.acquire(action, queueSignal);
+        await this.limiter.acquire(action, queueSignal, region);
       } catch (err) {
         if (!bound?.deadline.aborted || signal?.aborted) throw err;
         throw ApplicationFailure.retryable(

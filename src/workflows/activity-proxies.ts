@@ -3,11 +3,12 @@
  * worker's pollers do the waiting; the activity heartbeats), and compensations (generous retries).
  * Mutating calls wait for cancellation to complete, so an undo never races the call it undoes.
  */
-import { ActivityCancellationType, proxyActivities, type ActivityOptions } from '@temporalio/workflow';
+import { ActivityCancellationType, type ActivityOptions } from '@temporalio/workflow';
 import type { PipelineActivities } from '../activities';
 import { NON_RETRYABLE_ERROR_TYPES } from '../activities/types';
+import { routedToBudgetQueues } from './budget-routing';
 
-export const calls = proxyActivities<PipelineActivities>({
+export const calls = routedToBudgetQueues<PipelineActivities>({
   startToCloseTimeout: '60s',
   cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
   retry: {
@@ -20,7 +21,7 @@ export const calls = proxyActivities<PipelineActivities>({
 });
 
 /** Each call sets `scheduleToCloseTimeout` to its stage's bound (retries included). */
-export const waits = proxyActivities<PipelineActivities>({
+export const waits = routedToBudgetQueues<PipelineActivities>({
   startToCloseTimeout: '2h',
   heartbeatTimeout: '30s',
   cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
@@ -33,7 +34,7 @@ export const waits = proxyActivities<PipelineActivities>({
 });
 
 /** Undo steps, also used on the normal path (restart, fstab restore), where a cancel must not race them. */
-export const undo = proxyActivities<PipelineActivities>({
+export const undo = routedToBudgetQueues<PipelineActivities>({
   startToCloseTimeout: '2h',
   heartbeatTimeout: '30s',
   cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
