@@ -6,10 +6,11 @@
  */
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { NativeConnection } from '@temporalio/worker';
+import { NativeConnection, type Worker } from '@temporalio/worker';
 import { createPipelineClient } from './client';
 import { watchPipeline } from './cli/watch';
 import { startDevServer, type DevServer } from './devserver/dev-server';
+import { assertPortsFree } from './devserver/ports';
 import { resolveTemporalCli } from './devserver/temporal-cli';
 import { taskQueueFromEnv } from './temporal/connection';
 import { createWorker, installRuntime } from './worker';
@@ -49,7 +50,7 @@ function temporalCommand(): string {
   return path.relative(process.cwd(), file).startsWith('..') ? file : path.relative(process.cwd(), file);
 }
 
-function nextSteps(instances: DemoInstance[], uiUrl: string | undefined, taskQueue: string): string {
+function nextSteps(instances: DemoInstance[], uiUrl: string | undefined, taskQueue: string, address: string): string {
   const target = instances.find((i) => i.instanceName.includes('online')) ?? instances[0];
   if (!target) return '';
   const input: CreateCustomImageInput = {
@@ -62,16 +63,23 @@ function nextSteps(instances: DemoInstance[], uiUrl: string | undefined, taskQue
     '',
     'Demo instances (emulator): ' + instances.map((i) => `${i.instanceId} (${i.instanceName})`).join(', '),
     '',
+    // The address in every line: these must reach this server, not whatever holds the default port.
     'Try next, in another terminal:',
-    `  ${temporalCommand()} workflow start --type createCustomImage --task-queue ${taskQueue} \\`,
+    `  ${temporalCommand()} workflow start --address ${address} --type createCustomImage --task-queue ${taskQueue} \\`,
     `    --workflow-id ${pipelineWorkflowId(input.region, input.instanceId)} --input '${JSON.stringify(input)}'`,
-    `  npx cvm-image create --region ${other.region} --instance-id ${other.instanceId} --image-name golden-${other.instanceName} --watch`,
+    `  npx cvm-image create --address ${address} --region ${other.region} --instance-id ${other.instanceId} \\`,
+    `    --image-name golden-${other.instanceName} --watch`,
   ];
   if (uiUrl) lines.push(`  open ${uiUrl}/namespaces/default/workflows`);
   return lines.join('\n');
 }
 
-async function runDemo(address: string, taskQueue: string, instances: DemoInstance[]): Promise<void> {
+async function runDemo(
+  address: string,
+  taskQueue: string,
+  instances: DemoInstance[],
+  signal: AbortSignal,
+): Promise<void> {
   const target = instances.find((i) => i.instanceName.includes('online')) ?? instances[0];
   if (!target) throw new Error('no demo instance to image');
   const client = await createPipelineClient({ address, taskQueue });
@@ -86,12 +94,45 @@ async function runDemo(address: string, taskQueue: string, instances: DemoInstan
       workflowId: `${pipelineWorkflowId(input.region, input.instanceId)}/demo-${Date.now()}`,
     });
     console.log(`\nDemo pipeline ${workflowId}:`);
-    const outcome = await watchPipeline(client, workflowId);
-    if (outcome?.ok) console.log(JSON.stringify(outcome.result, null, 2));
-    else console.error('Demo pipeline failed:', outcome?.error);
+    const outcome = await watchPipeline(client, workflowId, { signal });
+    if (!outcome) console.log(`Stopped following ${workflowId}; it resumes when a worker runs again.`);
+    else if (outcome.ok) console.log(JSON.stringify(outcome.result, null, 2));
+    else console.error('Demo pipeline failed:', outcome.error);
   } finally {
     await client.close();
   }
+}
+
+interface Stopper {
+  signal: AbortSignal;
+  worker?: Worker;
+}
+
+/**
+ * SIGINT, SIGTERM and SIGHUP all stop everything (the SDK runtime alone handles only the first two, and only
+ * once a worker runs). `npm start` runs this under npm, which forwards SIGINT/SIGTERM but dies on SIGHUP:
+ * when the parent process is gone, this one stops too, so nothing is left holding the ports.
+ */
+function stopOnSignals(): Stopper {
+  const controller = new AbortController();
+  const stopper: Stopper = { signal: controller.signal };
+  const stop = (why: string) => {
+    if (controller.signal.aborted) return;
+    console.log(`${why}: stopping the worker, emulator and dev server…`);
+    controller.abort();
+    if (stopper.worker?.getState() === 'RUNNING') stopper.worker.shutdown();
+  };
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => stop(signal));
+  const parent = process.ppid;
+  const watch = setInterval(() => {
+    try {
+      process.kill(parent, 0);
+    } catch {
+      stop(`parent process ${parent} is gone`);
+    }
+  }, 1000);
+  watch.unref();
+  return stopper;
 }
 
 export async function main(argv = process.argv): Promise<void> {
@@ -108,12 +149,24 @@ export async function main(argv = process.argv): Promise<void> {
 
   process.env.CVM_IMAGE_LOG_LEVEL ??= 'WARN'; // this process prints its own progress lines
   installRuntime();
+  const stop = stopOnSignals();
   const cleanups: (() => Promise<unknown>)[] = [];
   const cleanup = async () => {
     for (const c of cleanups.reverse()) await c().catch((err) => console.error('shutdown:', err));
   };
   try {
     let server: DevServer | undefined;
+    await assertPortsFree([
+      ...(process.env.TEMPORAL_ADDRESS
+        ? []
+        : [
+            { port: flags.temporalPort, what: 'the Temporal dev server (gRPC)', flag: '--temporal-port' },
+            { port: flags.uiPort, what: 'the Temporal Web UI', flag: '--ui-port' },
+          ]),
+      ...(process.env.TENCENTCLOUD_ENDPOINT
+        ? []
+        : [{ port: flags.emulatorPort, what: 'the Tencent Cloud emulator', flag: '--emulator-port' }]),
+    ]);
     if (!process.env.TEMPORAL_ADDRESS) {
       server = await startDevServer({ port: flags.temporalPort, uiPort: flags.uiPort, dbFilename: flags.dbFilename });
       cleanups.push(() => server!.stop());
@@ -135,11 +188,13 @@ export async function main(argv = process.argv): Promise<void> {
     const connection = await NativeConnection.connect({ address });
     cleanups.push(() => connection.close());
     const worker = await createWorker({ connection, taskQueue });
-    console.log(`Worker polling task queue ${taskQueue}. Ctrl-C stops everything.`);
+    if (stop.signal.aborted) return;
+    stop.worker = worker;
+    console.log(`Worker polling task queue ${taskQueue}. Ctrl-C (or SIGTERM, SIGHUP) stops everything.`);
     const instances = emulator ? await demoInstances(emulator.url) : [];
-    console.log(nextSteps(instances, server?.uiUrl, taskQueue));
-    const running = worker.run(); // resolves after SIGINT/SIGTERM (the SDK runtime handles the signals)
-    if (flags.demo) await runDemo(address, taskQueue, instances);
+    console.log(nextSteps(instances, server?.uiUrl, taskQueue, address));
+    const running = worker.run(); // resolves after shutdown(): a stop signal, or the parent gone
+    if (flags.demo) await runDemo(address, taskQueue, instances, stop.signal);
     await running;
   } finally {
     await cleanup();

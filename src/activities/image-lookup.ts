@@ -5,7 +5,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { Image } from 'tencentcloud-sdk-nodejs/tencentcloud/services/cvm/v20170312/cvm_models';
 import { hasTag, type ActivityRuntime } from './runtime';
-import { NON_RETRYABLE, TAG_RUN_ID, type PipelineRef } from './types';
+import { NON_RETRYABLE, TAG_RUN_ID, TAG_WORKFLOW_ID, type PipelineRef } from './types';
 
 const PAGE = 100;
 
@@ -45,14 +45,26 @@ export async function findOwnImage(
   const named = (await byFilter(rt, region, 'image-name', imageName)).filter((i) => i.ImageName === imageName);
   const own = named.find((i) => madeBy(i, ref));
   if (own) return own;
-  if (named.length) throw duplicateName(imageName, named);
+  if (named.length) throw duplicateName(imageName, named, ref);
   return undefined;
 }
 
-export function duplicateName(imageName: string, images: Image[]): ApplicationFailure {
-  const ids = images.map((i) => i.ImageId).join(', ');
+const tagValue = (image: Image, key: string) => image.Tags?.find((t) => t.Key === key)?.Value;
+
+/** Who made an image with the wanted name, from our tags: an earlier run of this workflow id is named as such. */
+function provenance(image: Image, ref: PipelineRef): string {
+  const workflowId = tagValue(image, TAG_WORKFLOW_ID);
+  const runId = tagValue(image, TAG_RUN_ID);
+  if (workflowId === ref.workflowId) return `${image.ImageId}, made by an earlier run (${runId}) of this workflow id`;
+  if (workflowId) return `${image.ImageId}, made by pipeline ${workflowId} (run ${runId})`;
+  return `${image.ImageId}, not made by this pipeline`;
+}
+
+export function duplicateName(imageName: string, images: Image[], ref: PipelineRef): ApplicationFailure {
+  const which = images.map((i) => provenance(i, ref)).join('; ');
   return ApplicationFailure.nonRetryable(
-    `imageName: an image named "${imageName}" already exists in this region (${ids}) and was not made by this pipeline`,
+    `imageName: an image named "${imageName}" already exists in this region (${which}); it is kept as it is: ` +
+      `choose another imageName, or delete that image first (cvm-image delete <imageId>)`,
     NON_RETRYABLE.duplicateImageName,
     { imageName, imageIds: images.map((i) => i.ImageId) },
   );

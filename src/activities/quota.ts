@@ -26,7 +26,7 @@ export function quotaActivities(rt: ActivityRuntime) {
       const { quota, images } = await readRegion(region);
       const own = images.find((i) => madeBy(i, ref));
       const sameName = images.filter((i) => i.ImageName === imageName && !madeBy(i, ref));
-      if (sameName.length) throw duplicateName(imageName, sameName);
+      if (sameName.length) throw duplicateName(imageName, sameName, ref);
       const occupants = images.map((i) => `${i.ImageId} (${i.ImageName}, ${i.ImageState})`);
       // An image this run already made holds its own slot: a retry must not refuse it.
       if (!own && images.length >= quota) {

@@ -4,7 +4,7 @@
  * TEMPORAL_PROFILE, TLS, API key), unless a connection is handed in.
  */
 import { Client, Connection, type ConnectionOptions, type WorkflowExecutionInfo } from '@temporalio/client';
-import type { DataConverter } from '@temporalio/common';
+import { WorkflowExecutionAlreadyStartedError, type DataConverter } from '@temporalio/common';
 import { dataConverterFromEnv } from '../codec/env';
 import { taskQueueFromEnv, temporalTargetFromEnv } from '../temporal/connection';
 import { CvmImageId, CvmInstanceId, CvmPipelineStage, CvmRegion } from '../workflows/search-attributes';
@@ -18,6 +18,7 @@ import {
   type CreateCustomImageResult,
   type PipelineProgress,
 } from '../workflows/types';
+import { validateInput } from '../workflows/validation';
 import { pipelineListQuery, type PipelineFilter } from './list-query';
 import { pipelineDetails, pipelineSummary, startSearchAttributes } from './metadata';
 
@@ -49,6 +50,29 @@ export class TemporalUnreachableError extends Error {
       },
     );
     this.name = 'TemporalUnreachableError';
+  }
+}
+
+/**
+ * A pipeline with this workflow id is running (one per instance at a time). Still a
+ * `WorkflowExecutionAlreadyStartedError`; the message names the running run and how to follow or cancel it.
+ */
+export class PipelineAlreadyRunningError extends WorkflowExecutionAlreadyStartedError {
+  constructor(
+    workflowId: string,
+    readonly runId: string | undefined,
+    readonly startTime: Date | undefined,
+  ) {
+    const run = runId ? ` (run ${runId}${startTime ? `, started ${startTime.toISOString()}` : ''})` : '';
+    super(
+      `a pipeline with id ${workflowId} is already running${run}; one pipeline per instance at a time. ` +
+        `Follow it: cvm-image status ${workflowId} --watch (or progress()/result() with this id); ` +
+        `cancel it: cvm-image cancel ${workflowId}`,
+      workflowId,
+      WORKFLOW_TYPE,
+    );
+    // The SDK makes `name` read-only on its failure classes' prototypes.
+    Object.defineProperty(this, 'name', { value: 'PipelineAlreadyRunningError' });
   }
 }
 
@@ -138,17 +162,28 @@ export async function createPipelineClient(opts: PipelineClientOptions = {}): Pr
     address,
     namespace,
     async start(input, startOpts = {}) {
+      // The workflow's own validator first: bad input is a non-retryable `InvalidPipelineInput` naming
+      // every bad field, and nothing reaches the server or the cloud.
+      validateInput(input);
       const workflowId = startOpts.workflowId ?? pipelineWorkflowId(input.region, input.instanceId);
-      const started = await temporal.workflow.start(WORKFLOW_TYPE, {
-        workflowId,
-        taskQueue: startOpts.taskQueue ?? taskQueue,
-        args: [input],
-        // One pipeline per instance at a time; finished runs may be followed by a new one.
-        workflowIdConflictPolicy: 'FAIL',
-        staticSummary: pipelineSummary(input),
-        staticDetails: pipelineDetails(input),
-        typedSearchAttributes: startSearchAttributes(input),
-      });
+      const started = await temporal.workflow
+        .start(WORKFLOW_TYPE, {
+          workflowId,
+          taskQueue: startOpts.taskQueue ?? taskQueue,
+          args: [input],
+          // One pipeline per instance at a time; finished runs may be followed by a new one.
+          workflowIdConflictPolicy: 'FAIL',
+          staticSummary: pipelineSummary(input),
+          staticDetails: pipelineDetails(input),
+          typedSearchAttributes: startSearchAttributes(input),
+        })
+        .catch(async (err: unknown) => {
+          if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+          const running = await handle(workflowId)
+            .describe()
+            .catch(() => undefined);
+          throw new PipelineAlreadyRunningError(workflowId, running?.runId, running?.startTime);
+        });
       return { workflowId, runId: started.firstExecutionRunId };
     },
     progress(id, { signal } = {}) {

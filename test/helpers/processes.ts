@@ -16,7 +16,16 @@ export interface Spawned {
 
 export function spawnTs(script: string, args: string[] = [], env: NodeJS.ProcessEnv = {}): Spawned {
   // One process (node with tsx's loader), so signals reach the program itself, not a wrapper.
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, script), ...args], {
+  return spawnIn(process.execPath, ['--import', 'tsx', path.join(ROOT, script), ...args], env);
+}
+
+/** `npm run <script> -- args` as an operator runs it: signals sent to the child's pid reach npm, not the program. */
+export function spawnNpm(script: string, args: string[] = [], env: NodeJS.ProcessEnv = {}): Spawned {
+  return spawnIn('npm', ['run', '--silent', script, '--', ...args], env);
+}
+
+function spawnIn(command: string, args: string[], env: NodeJS.ProcessEnv): Spawned {
+  const child = spawn(command, args, {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

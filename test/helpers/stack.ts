@@ -4,8 +4,6 @@
  * processes (the `cvm-image` command, the Temporal CLI) get the same wiring through `env`.
  */
 import { execFile } from 'node:child_process';
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { createPipelineClient, type PipelineClient } from '../../src/client';
@@ -109,36 +107,4 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 120_0
       },
     );
   });
-}
-
-/**
- * The package as a consumer installs it: `npm run build`'s output plus package.json (its `exports`, `bin`)
- * in `<dir>/node_modules/cvm-image-pipeline`, resolving its dependencies from this checkout. Returns the
- * consumer directory.
- */
-export async function installBuiltPackage(): Promise<string> {
-  const consumer = mkdtempSync(path.join(os.tmpdir(), 'cvm-image-consumer-'));
-  const pkg = path.join(consumer, 'node_modules', 'cvm-image-pipeline');
-  try {
-    mkdirSync(pkg, { recursive: true });
-    await new Promise<void>((resolve, reject) => {
-      const tsc = path.join(ROOT, 'node_modules', '.bin', 'tsc');
-      const args = ['-p', path.join(ROOT, 'tsconfig.build.json'), '--outDir', path.join(pkg, 'lib')];
-      execFile(tsc, args, { cwd: ROOT }, (err, stdout) =>
-        err ? reject(new Error(`npm run build (tsc -p tsconfig.build.json) failed:\n${stdout}`)) : resolve(),
-      );
-    });
-    copyFileSync(path.join(ROOT, 'package.json'), path.join(pkg, 'package.json'));
-    cpSync(path.join(ROOT, 'bin'), path.join(pkg, 'bin'), { recursive: true });
-    symlinkSync(path.join(ROOT, 'node_modules'), path.join(pkg, 'node_modules'));
-    // The consumer's own dependencies (@temporalio/*, tsx) come from this checkout too.
-    for (const entry of readdirSync(path.join(ROOT, 'node_modules'))) {
-      if (entry === 'cvm-image-pipeline' || entry.startsWith('.')) continue;
-      symlinkSync(path.join(ROOT, 'node_modules', entry), path.join(consumer, 'node_modules', entry));
-    }
-    return consumer;
-  } catch (err) {
-    rmSync(consumer, { recursive: true, force: true });
-    throw err;
-  }
 }

@@ -1,30 +1,70 @@
 /**
- * The client library as another service consumes it: built (`npm run build`), resolved through
- * package.json `exports` (JavaScript and type declarations), and the `cvm-image` bin running from lib/.
+ * The client library as another service consumes it: packed (`npm pack`, whose `prepare` builds lib/),
+ * installed from the tarball into a scratch project, resolved through package.json `exports` (JavaScript
+ * and type declarations), the `cvm-image` bin running from lib/, and the README's service snippet run
+ * there against a real stack (dev server, emulator with the demo instances, worker).
  */
 import { execFile } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { installBuiltPackage } from '../helpers/stack';
+import { walkthroughBlocks } from '../helpers/readme';
+import { installPackedPackage, type PackedConsumer } from '../helpers/packed-package';
+import { startStack, type Stack } from '../helpers/stack';
 import { ROOT } from '../helpers/processes';
 
 // The project-level testTimeout in jest.config.js is not applied by Jest 30; long steps need this.
 jest.setTimeout(180_000);
 
-function run(cmd: string, args: string[], cwd: string): Promise<{ code: number; out: string }> {
+function run(
+  cmd: string,
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ code: number; out: string }> {
   return new Promise((resolve) => {
-    execFile(cmd, args, { cwd, timeout: 120_000 }, (err, stdout, stderr) =>
+    execFile(cmd, args, { cwd, env, timeout: 120_000 }, (err, stdout, stderr) =>
       resolve({ code: err ? ((err.code as number) ?? 1) : 0, out: stdout + stderr }),
     );
   });
 }
 
 describe('the published package', () => {
+  let packed: PackedConsumer;
   let consumer: string;
+  let stack: Stack;
   beforeAll(async () => {
-    consumer = await installBuiltPackage();
+    // Both at once (the pack and install take most of the time); each kept for afterAll even if the other fails.
+    const starting = startStack({ seed: 'demo' }).then((s) => (stack = s));
+    packed = await installPackedPackage().finally(() => starting.catch(() => undefined));
+    consumer = packed.dir;
+    await starting;
   }, 180_000);
-  afterAll(() => consumer && rmSync(consumer, { recursive: true, force: true }));
+  afterAll(async () => {
+    packed?.remove();
+    await stack?.stop();
+  });
+
+  it('ships the build and not the sources, the way `files` says', () => {
+    const pkg = path.join(consumer, 'node_modules', 'cvm-image-pipeline');
+    expect(existsSync(path.join(pkg, 'lib', 'client', 'index.js'))).toBe(true);
+    expect(existsSync(path.join(pkg, 'lib', 'cli', 'main.js'))).toBe(true);
+    expect(existsSync(path.join(pkg, 'src'))).toBe(false);
+  });
+
+  it("runs the README's service snippet in the consumer project", async () => {
+    const snippets = walkthroughBlocks(readFileSync(path.join(ROOT, 'README.md'), 'utf8')).ts;
+    expect(snippets).toHaveLength(1);
+    writeFileSync(path.join(consumer, 'service.mts'), snippets[0]);
+    const state = await stack.emulator.admin.state();
+    const instanceId = state.instances.find((i) => i.instanceName === 'demo-web-online')!.id;
+    const tsx = path.join(ROOT, 'node_modules', '.bin', 'tsx');
+    const env = { ...process.env, ...stack.env, INSTANCE_ID: instanceId };
+    const { code, out } = await run(tsx, ['service.mts'], consumer, env);
+    const image = (await stack.emulator.admin.state()).images.find((i) => i.name === 'from-a-service');
+    expect(image?.state).toBe('NORMAL');
+    expect(out).toContain(`image ${image!.id} is ready`);
+    expect(code).toBe(0);
+  });
 
   it('exports the client library under "." and "./client"', async () => {
     const script =

@@ -3,7 +3,7 @@
  * the real workflow and activities through the real SDK.
  */
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
-import { ApplicationFailure, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import { explainError } from '../../src/cli/errors';
 import { CvmInstanceId, CvmPipelineStage, CvmRegion, pipelineDetails, pipelineSummary } from '../../src/client';
 import { waitFor } from '../helpers/emulator';
@@ -39,10 +39,29 @@ describe('createPipelineClient', () => {
         'queued',
       ]);
       // Conflict policy FAIL: a second pipeline for the same instance is refused while this one runs.
-      await expect(stack.client.start(input)).rejects.toBeInstanceOf(WorkflowExecutionAlreadyStartedError);
+      const duplicate = stack.client.start(input);
+      await expect(duplicate).rejects.toBeInstanceOf(WorkflowExecutionAlreadyStartedError);
+      // It names the running run and how to follow or cancel it, not just "already started".
+      const { runId } = await handle.describe();
+      await expect(duplicate).rejects.toThrow(`a pipeline with id ${workflowId} is already running (run ${runId}`);
+      await expect(duplicate).rejects.toThrow(`cvm-image status ${workflowId} --watch`);
+      await expect(duplicate).rejects.toThrow(`cvm-image cancel ${workflowId}`);
     } finally {
       await handle.terminate('test done');
     }
+  });
+
+  it('refuses bad input before any call, naming each field, as the CLI does', async () => {
+    const bad = { region: 'ap-nowhere', instanceId: 'i-1', imageName: 'ok' };
+    const workflowId = `bad-input-${Date.now()}`;
+    const start = stack.client.start(bad as never, { workflowId });
+    await expect(start).rejects.toBeInstanceOf(ApplicationFailure);
+    await expect(start).rejects.toMatchObject({ type: 'InvalidPipelineInput', nonRetryable: true });
+    await expect(start).rejects.toThrow(
+      /region: must be a Tencent Cloud region.*instanceId: must be a CVM instance id/,
+    );
+    // Nothing was started (so nothing could reach the cloud).
+    await expect(stack.client.describe(workflowId)).rejects.toBeInstanceOf(WorkflowNotFoundError);
   });
 
   it('follows a pipeline to its result, and finds it by search attribute', async () => {

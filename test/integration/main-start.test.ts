@@ -1,11 +1,14 @@
 /**
- * `npm start` (src/main.ts) as a real process: dev server + Web UI + emulator + worker come up, the worker
- * polls `cvm-image`, `--demo` runs a pipeline end to end, and SIGINT (Ctrl-C) leaves nothing running.
+ * `npm start` as an operator runs it (npm, then src/main.ts): dev server + Web UI + emulator + worker come
+ * up, the worker polls `cvm-image`, `--demo` runs a pipeline end to end, and SIGTERM (what `kill`, systemd
+ * or a container runtime sends) or SIGHUP to npm's pid leaves no process and no port behind. A port in use
+ * is named, with the flag that moves it.
  */
 import net from 'node:net';
 import { Connection } from '@temporalio/client';
 import { freePort } from '../../src/devserver/dev-server';
-import { spawnTs, type Spawned } from '../helpers/processes';
+import { execFileSync } from 'node:child_process';
+import { spawnNpm, type Spawned } from '../helpers/processes';
 
 const portOpen = (port: number) =>
   new Promise<boolean>((resolve) => {
@@ -21,23 +24,51 @@ async function startMain(extra: string[] = []) {
   const env: NodeJS.ProcessEnv = { TEMPORAL_ADDRESS: '', TENCENTCLOUD_ENDPOINT: '', CVM_IMAGE_TASK_QUEUE: '' };
   const args = ['--temporal-port', String(ports.temporal), '--ui-port', String(ports.ui)];
   args.push('--emulator-port', String(ports.emulator), '--speed', '2000', ...extra);
-  return { proc: spawnTs('src/main.ts', args, env), ports };
+  return { proc: spawnNpm('start', args, env), ports };
 }
 
-async function stopAndCheck(proc: Spawned, ports: Record<string, number>) {
-  proc.child.kill('SIGINT');
-  expect(await proc.exited).toBe(0);
-  for (const port of Object.values(ports)) expect(await portOpen(port)).toBe(false);
+/** The pids in a process group (the test started npm as the leader of its own group). */
+function groupMembers(pgid: number): number[] {
+  const ps = execFileSync('ps', ['-e', '-o', 'pid=,pgid='], { encoding: 'utf8' });
+  return ps
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/).map(Number))
+    .filter(([pid, group]) => group === pgid && pid)
+    .map(([pid]) => pid);
+}
+
+async function until(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms: ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** Sends `signal` to npm's pid only (not the group), then expects every process and port gone. */
+async function stopAndCheck(proc: Spawned, ports: Record<string, number>, signal: NodeJS.Signals) {
+  const pgid = proc.child.pid!;
+  expect(groupMembers(pgid).length).toBeGreaterThan(2); // npm, node, the dev server at least
+  process.kill(pgid, signal);
+  await proc.exited;
+  await until(`no process left of npm start's group after ${signal}`, () => groupMembers(pgid).length === 0);
+  for (const [name, port] of Object.entries(ports)) {
+    await until(`port ${port} (${name}) closed after ${signal}`, async () => !(await portOpen(port)));
+  }
+  expect(proc.output()).toContain(`${signal}: stopping`);
 }
 
 describe('npm start', () => {
-  it('brings up the UI, the emulator and a polling worker, prints next steps, and stops on Ctrl-C', async () => {
+  it('brings up the UI, the emulator and a polling worker, prints next steps, and stops on SIGTERM', async () => {
     const { proc, ports } = await startMain();
     try {
       await proc.waitFor(/Try next/, 90_000);
       const out = proc.output();
-      expect(out).toContain('temporal workflow start --type createCustomImage --task-queue cvm-image');
-      expect(out).toMatch(/cvm-image create --region ap-guangzhou --instance-id ins-[a-z0-9]{8}/);
+      const address = `127.0.0.1:${ports.temporal}`;
+      expect(out).toContain(`workflow start --address ${address} --type createCustomImage --task-queue cvm-image`);
+      expect(out).toMatch(
+        new RegExp(`cvm-image create --address ${address} --region ap-guangzhou --instance-id ins-[a-z0-9]{8}`),
+      );
       expect(out).toContain(`http://localhost:${ports.ui}/namespaces/default/workflows`);
 
       const ui = await fetch(`http://localhost:${ports.ui}/`);
@@ -56,7 +87,7 @@ describe('npm start', () => {
       } finally {
         await connection.close();
       }
-      await stopAndCheck(proc, ports);
+      await stopAndCheck(proc, ports, 'SIGTERM');
     } finally {
       proc.killGroup();
     }
@@ -70,9 +101,33 @@ describe('npm start', () => {
       expect(out).toMatch(/Demo pipeline cvm-image\/ap-guangzhou\/ins-/);
       expect(out).toMatch(/creating-image|waiting-for-image/);
       expect(out).toMatch(/completed/);
-      await stopAndCheck(proc, ports);
+      await stopAndCheck(proc, ports, 'SIGHUP');
     } finally {
       proc.killGroup();
+    }
+  });
+
+  it('names a port in use and the flag that moves it, and starts nothing', async () => {
+    const held = net.createServer();
+    await new Promise<void>((resolve) => held.listen(0, '127.0.0.1', resolve));
+    const port = (held.address() as net.AddressInfo).port;
+    try {
+      const proc = spawnNpm('start', ['--temporal-port', '0', '--ui-port', '0', '--emulator-port', String(port)], {
+        TEMPORAL_ADDRESS: '',
+        TENCENTCLOUD_ENDPOINT: '',
+      });
+      try {
+        expect(await proc.exited).toBe(1);
+        expect(proc.output()).toContain(
+          `port ${port} on 127.0.0.1, wanted for the Tencent Cloud emulator, is already in use`,
+        );
+        expect(proc.output()).toContain('npm start -- --emulator-port <port>');
+        expect(proc.output()).not.toContain('Temporal dev server on');
+      } finally {
+        proc.killGroup();
+      }
+    } finally {
+      held.close();
     }
   });
 });

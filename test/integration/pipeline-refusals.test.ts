@@ -90,7 +90,7 @@ describe('createCustomImage refuses before changing anything', () => {
     const { failure, calls } = await refused({ region: REGION, instanceId, imageName: 'taken-name' });
     expect(failure.type).toBe('DuplicateImageName');
     expect(failure.message).toContain(
-      `imageName: an image named "taken-name" already exists in this region (${taken.ImageId})`,
+      `imageName: an image named "taken-name" already exists in this region (${taken.ImageId}, not made by this pipeline)`,
     );
     for (const a of MUTATING) expect(calls[a]).toBeUndefined();
   });
