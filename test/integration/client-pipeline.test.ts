@@ -5,7 +5,14 @@
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import { explainError } from '../../src/cli/errors';
-import { CvmInstanceId, CvmPipelineStage, CvmRegion, pipelineDetails, pipelineSummary } from '../../src/client';
+import {
+  CvmInstanceId,
+  CvmPipelineStage,
+  CvmRegion,
+  WORKFLOW_TYPE,
+  pipelineDetails,
+  pipelineSummary,
+} from '../../src/client';
 import { waitFor } from '../helpers/emulator';
 import { startStack, type Stack } from '../helpers/stack';
 import { uniqueTaskQueue } from '../helpers/temporal';
@@ -168,10 +175,12 @@ describe('createPipelineClient', () => {
 
   it('surfaces the workflow validator: every bad field named, nothing touched in the cloud', async () => {
     const before = await stack.emulator.admin.requests();
-    const { workflowId } = await stack.client.start({
-      region: 'ap-guangzhou',
-      instanceId: 'not-an-instance',
-      imageName: 'x'.repeat(61),
+    // Started past the library's own check (as a plain Temporal client would): the workflow refuses too.
+    const workflowId = `bad-input-workflow-${Date.now()}`;
+    await stack.client.temporal.workflow.start(WORKFLOW_TYPE, {
+      workflowId,
+      taskQueue: stack.taskQueue,
+      args: [{ region: 'ap-guangzhou', instanceId: 'not-an-instance', imageName: 'x'.repeat(61) }],
     });
     const err = await stack.client.result(workflowId).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(WorkflowFailedError);
