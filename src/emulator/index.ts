@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { createAdmin } from './admin/api';
 import type { World } from './core/context';
 import { resolveDurations, type Durations } from './core/durations';
+import { Clock } from './core/clock';
 import { Faults } from './core/faults';
 import { RateLimiter } from './core/rate-limit';
 import { RequestLog } from './core/request-log';
@@ -73,13 +74,14 @@ export function credentialsFrom(opts: EmulatorOptions, env: NodeJS.ProcessEnv = 
 export async function startEmulator(opts: EmulatorOptions = {}): Promise<RunningEmulator> {
   const tempDir = opts.stateFile ? undefined : mkdtempSync(join(tmpdir(), 'tc-emulator-'));
   const dataDir = opts.stateFile ? `${opts.stateFile}.d` : tempDir!;
-  const store = new Store(opts.stateFile);
+  const clock = new Clock();
+  const store = new Store(opts.stateFile, clock.now);
   const world: World = {
     store,
     durations: resolveDurations(opts.speed ?? 1, opts.durations),
     guests: new GuestFiles(dataDir),
     runner: new CommandRunner(dataDir),
-    now: () => Date.now(),
+    now: clock.now,
   };
   registerLifecycleHooks(world);
   abandonInterruptedTasks(world);
@@ -98,6 +100,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
   ]);
   const admin = createAdmin({
     world,
+    clock,
     faults,
     limiter,
     log,

@@ -60,6 +60,8 @@ export class EmulatorAdmin {
   faults = (body: FaultsBody) => this.call<unknown>('POST', 'faults', body);
   clearFaults = () => this.call<unknown>('DELETE', 'faults');
   requests = () => this.call<RequestsView>('GET', 'requests');
+  /** Moves the emulator's clock forward (instead of sleeping until its wall clock gets there). */
+  advanceClock = (advanceMs: number) => this.call<{ now: number; offsetMs: number }>('POST', 'clock', { advanceMs });
 }
 
 export interface TestEmulator extends RunningEmulator {

@@ -77,3 +77,25 @@ it('keeps idle connections open longer than Node clients do, so a reused socket 
   const timeout = Number(/timeout=(\d+)/.exec(keepAlive)?.[1]);
   expect(timeout).toBeGreaterThanOrEqual(60);
 });
+
+it('POST clock moves the emulator clock forward: creation times follow it and due transitions settle', async () => {
+  await emu.admin.config({ durations: { instanceStopMs: 60_000 } });
+  const cvm = emu.clients.cvm('ap-guangzhou');
+  const first = await emu.admin.createInstance();
+  await cvm.StopInstances({ InstanceIds: [first] });
+  const before = (await emu.admin.state()).now;
+
+  const { now, offsetMs } = await emu.admin.advanceClock(60_000);
+  expect(offsetMs).toBe(60_000);
+  expect(now - before).toBeGreaterThanOrEqual(60_000);
+  // The stop was due in 60 s of emulated time: it has settled without anyone waiting.
+  const [stopped] = (await cvm.DescribeInstances({ InstanceIds: [first] })).InstanceSet!;
+  expect(stopped.InstanceState).toBe('STOPPED');
+  // Signed requests still pass (the advance stays inside TC3's five-minute window) and are dated by the clock.
+  const { ImageId } = await cvm.CreateImage({ InstanceId: first, ImageName: 'dated-by-the-clock' });
+  const [image] = (await cvm.DescribeImages({ ImageIds: [ImageId!] })).ImageSet!;
+  expect(Date.parse(image.CreatedTime!)).toBeGreaterThanOrEqual(before + 59_000);
+
+  expect((await raw('POST', 'clock', JSON.stringify({ advanceMs: -1 }))).status).toBe(400);
+  expect((await raw('POST', 'clock', JSON.stringify({ advanceMs: 600_000 }))).status).toBe(400);
+});

@@ -4,7 +4,6 @@
  * sharing succeed and are undone by compensation when a later step fails, and the result reports the
  * snapshot GB the run created.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { bakeImage } from '../helpers/lifecycle';
 import { failureOf, leftovers, REGION, startBench, type PipelineBench } from '../helpers/pipeline';
 
@@ -33,7 +32,7 @@ describe('rotateWhenFull', () => {
     const family = `quota${Date.now() % 100000}`;
     const old: string[] = [];
     for (let i = 0; i < 3; i++) {
-      if (i) await sleep(1100); // one-second creation times: keep "newest" unambiguous
+      if (i) await bench.emu.admin.advanceClock(1000); // one-second creation times: keep "newest" unambiguous
       old.push((await bakeImage(bench, { imageFamily: family })).imageId);
     }
     const used = (await bench.emu.admin.state()).images.filter((i) => i.region === REGION).length;

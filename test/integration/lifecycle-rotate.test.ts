@@ -3,7 +3,6 @@
  * the rest through deleteCustomImage children, and never touches foreign, shared or in-use images; a
  * dry run lists the same deletions and changes nothing.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { bakeImage, foreignImage, holdPipelineOnImage, share, startLifecycle } from '../helpers/lifecycle';
 import { callsBetween, REGION, startBench, type PipelineBench, type PipelineHandle } from '../helpers/pipeline';
@@ -20,7 +19,7 @@ let foreign: string;
 
 /** Image creation times have one-second resolution: space the images so "newest" is unambiguous. */
 async function bakeSpaced(family: string): Promise<string> {
-  await sleep(1100);
+  await bench.emu.admin.advanceClock(1000);
   return (await bakeImage(bench, { imageFamily: family })).imageId;
 }
 
@@ -31,7 +30,7 @@ beforeAll(async () => {
   held = await holdPipelineOnImage(bench, { imageFamily: 'web' });
   sharedImage = await bakeSpaced('web');
   await share(bench, sharedImage);
-  await sleep(1100);
+  await bench.emu.admin.advanceClock(1000);
   foreign = await foreignImage(bench, 'hand-made-web', 'web');
   for (let i = 0; i < 4; i++) web.push(await bakeSpaced('web'));
   for (let i = 0; i < 2; i++) db.push(await bakeSpaced('db'));

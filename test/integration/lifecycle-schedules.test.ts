@@ -4,7 +4,6 @@
  * cost` as child processes against the suite's dev server, the emulator and that worker.
  */
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { deleteImageSchedule, listImageSchedules, scheduleRefresh, scheduleRotation } from '../../src/client/schedules';
 import type { ImageInventoryResult } from '../../src/workflows/lifecycle-types';
 import { waitFor } from '../helpers/emulator';
@@ -44,7 +43,7 @@ describe('schedules', () => {
   it('a rotation schedule fires on its interval and its rotateImages run deletes the older image', async () => {
     const family = `sched${randomUUID().slice(0, 6)}`;
     const older = await bake(`${family}-1`, { imageFamily: family });
-    await sleep(1100); // creation times have one-second resolution
+    await stack.emulator.admin.advanceClock(1000); // creation times have one-second resolution
     const newer = await bake(`${family}-2`, { imageFamily: family });
 
     const scheduleId = await scheduleRotation(

@@ -4,6 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
+import type { Clock } from '../core/clock';
 import type { World } from '../core/context';
 import { faultsBodySchema, type Faults } from '../core/faults';
 import type { RateLimiter } from '../core/rate-limit';
@@ -15,6 +16,7 @@ import { stateView } from './state-view';
 
 export interface AdminDeps {
   world: World;
+  clock: Clock;
   faults: Faults;
   limiter: RateLimiter;
   log: RequestLog;
@@ -31,6 +33,9 @@ function parseJson(body: Buffer): unknown {
     throw new AdminError(400, 'request body is not valid JSON');
   }
 }
+
+// Within TC3's five-minute signature window, so clients' signed requests stay valid after an advance.
+const clockBodySchema = z.strictObject({ advanceMs: z.number().int().min(0).max(60_000) });
 
 class AdminError extends Error {
   constructor(
@@ -75,6 +80,13 @@ export function createAdmin(deps: AdminDeps) {
       nextChangeAt: world.store.nextChangeAt() ?? null,
     }),
     'GET health': () => ({ ok: true }),
+    // Tests move the clock forward instead of sleeping; it never goes back. Due transitions settle at once.
+    'POST clock': (body) => {
+      const { advanceMs } = clockBodySchema.parse(body);
+      deps.clock.advance(advanceMs);
+      world.store.settle();
+      return { now: world.now(), offsetMs: deps.clock.offset };
+    },
   };
 
   return async (req: IncomingMessage, body: Buffer, res: ServerResponse): Promise<void> => {
