@@ -40,16 +40,48 @@ export function buildFstabScript(action: FstabScript, vars: Record<string, strin
   return `#!/bin/bash\n${header}\n${read('fstab-lib.sh')}\n${read(`fstab-${action}.sh`)}`;
 }
 
-/** Parses the scripts' tab-separated report lines. */
-export function parseFstabReport(output: string): FstabScan {
-  const scan: FstabScan = { dataLines: [], keptLines: 0, fixed: false };
-  for (const row of output.split('\n')) {
+/**
+ * Parses the scripts' bounded report (fstab-lib.sh): DATA rows (at most 40, redacted), one COUNT row, END.
+ * A report without its END line, or one TAT cut short (TaskResult.Dropped, the 24 KB output cap), is refused:
+ * the pipeline never decides on a partial answer.
+ */
+export function parseFstabReport(output: string, dropped = 0): FstabScan {
+  const rows = output.split('\n').map((r) => r.replace(/\r$/, ''));
+  const refused = rows.find((r) => r.startsWith('REFUSED\t'));
+  if (refused) throw guestRefusal(refused.slice('REFUSED\t'.length));
+  const count = rows.find((r) => r.startsWith('COUNT\t'));
+  if (dropped > 0 || !count || !rows.includes('END')) {
+    throw ApplicationFailure.nonRetryable(
+      `fstab: the guest's report came back incomplete (${dropped > 0 ? `TAT dropped ${dropped} bytes of output` : 'no END line'}); refusing to decide on a partial /etc/fstab report`,
+      NON_RETRYABLE.guestCommandFailed,
+    );
+  }
+  const [, data, kept, fixed] = count.split('\t');
+  const scan: FstabScan = { dataLines: [], keptLines: Number(kept), fixed: fixed === '1', dataLineCount: Number(data) };
+  for (const row of rows) {
     const [kind, n, reason, ...rest] = row.split('\t');
-    if (kind === 'FIXED') scan.fixed = true;
-    else if (kind === 'KEEP') scan.keptLines++;
-    else if (kind === 'DATA') scan.dataLines.push({ line: Number(n), reason, text: rest.join('\t') });
+    if (kind === 'DATA') scan.dataLines.push({ line: Number(n), reason, text: rest.join('\t') });
   }
   return scan;
+}
+
+/** The script stopped because it could not be sure (its own bounded message, no fstab content). */
+function guestRefusal(reason: string): ApplicationFailure {
+  return ApplicationFailure.nonRetryable(`fstab: ${reason}`, NON_RETRYABLE.guestCommandFailed);
+}
+
+/** The single-value rows of restore/apply, after the same completeness checks. */
+function reportRows(output: string, dropped: number): Map<string, string[]> {
+  const rows = output.split('\n');
+  const refused = rows.find((r) => r.startsWith('REFUSED\t'));
+  if (refused) throw guestRefusal(refused.slice('REFUSED\t'.length));
+  if (dropped > 0 || !rows.includes('END')) {
+    throw ApplicationFailure.nonRetryable(
+      `fstab: the guest's report came back incomplete; refusing to decide on it`,
+      NON_RETRYABLE.guestCommandFailed,
+    );
+  }
+  return new Map(rows.map((r) => r.split('\t')).map(([k, ...v]) => [k, v]));
 }
 
 function offlineFailure(err: unknown, instanceId: string, doing: string): unknown {
@@ -77,37 +109,45 @@ export interface GuestRef {
   instanceId: string;
 }
 
+/** comment: the seed's caution (image without the data disks); nofail: dataDisks "include" (disks travel). */
+export type FixMode = 'comment' | 'nofail';
+
 export function guestActivities(rt: ActivityRuntime) {
   async function run(action: FstabScript, target: GuestRef, vars: Record<string, string> = {}) {
     const script = buildFstabScript(action, { TOKEN: runToken(pipelineRef()), ...vars });
-    return runShell(rt, target.region, target.instanceId, script, `cvm-image-pipeline fstab-${action}`);
+    const res = await runShell(rt, target.region, target.instanceId, script, `cvm-image-pipeline fstab-${action}`);
+    return { output: res.output, dropped: res.dropped };
   }
 
   return {
     /** Read-only: the data-disk lines of the source instance's /etc/fstab. */
     async scanFstab(target: GuestRef): Promise<FstabScan> {
       try {
-        return parseFstabReport((await run('scan', target)).output);
+        const res = await run('scan', target);
+        return parseFstabReport(res.output, res.dropped);
       } catch (err) {
         throw offlineFailure(err, target.instanceId, 'checked');
       }
     },
 
-    /** Comments out the data-disk lines (after a backup); a repeat finds its own marker and does nothing. */
-    async fixFstab(target: GuestRef): Promise<FstabScan> {
+    /**
+     * Comments out the data-disk lines (mode "comment"), or adds nofail to them (mode "nofail", images that
+     * include the data disks); a repeat finds its own marker and does nothing.
+     */
+    async fixFstab(target: GuestRef & { mode?: FixMode }): Promise<FstabScan> {
       try {
-        return parseFstabReport((await run('fix', target)).output);
+        const res = await run('fix', target, { FIX_MODE: target.mode ?? 'comment' });
+        return parseFstabReport(res.output, res.dropped);
       } catch (err) {
         throw offlineFailure(err, target.instanceId, 'fixed');
       }
     },
 
-    /** Puts the commented lines back. An offline agent may come back (after a restart): retry. */
+    /** Puts the changed lines back. An offline agent may come back (after a restart): retry. */
     async restoreFstab(target: GuestRef): Promise<{ restored: number }> {
       try {
-        const out = (await run('restore', target)).output;
-        const row = out.split('\n').find((l) => l.startsWith('RESTORED\t'));
-        return { restored: Number(row?.split('\t')[1] ?? 0) };
+        const res = await run('restore', target);
+        return { restored: Number(reportRows(res.output, res.dropped).get('RESTORED')?.[0] ?? 0) };
       } catch (err) {
         const code = codeOf(err);
         if (code?.startsWith('ResourceUnavailable.')) {
@@ -120,17 +160,19 @@ export function guestActivities(rt: ActivityRuntime) {
       }
     },
 
-    /** On a launched instance: the source's data-disk lines, with nofail, and mounted. */
+    /**
+     * On a launched instance: the data-disk lines the image carries commented out (this run's marker) made
+     * active again with nofail, and mounted. `lines` is what older workflow code passes; the lines are read
+     * from the instance's own /etc/fstab instead, so none travels through the history.
+     */
     async applyFstabLines({
       region,
       instanceId,
-      lines,
-    }: GuestRef & { lines: FstabLine[] }): Promise<{ added: number; mounted: boolean; message?: string }> {
-      const b64 = Buffer.from(lines.map((l) => l.text).join('\n'), 'utf8').toString('base64');
-      const out = (await run('apply', { region, instanceId }, { LINES_B64: b64 })).output;
-      const added = Number(out.match(/^ADDED\t(\d+)/m)?.[1] ?? 0);
-      const mount = out.match(/^MOUNTED\t(\w+)(?:\t(.*))?$/m);
-      return { added, mounted: mount?.[1] === 'ok', message: mount?.[2] };
+    }: GuestRef & { lines?: FstabLine[] }): Promise<{ added: number; mounted: boolean; message?: string }> {
+      const res = await run('apply', { region, instanceId });
+      const rows = reportRows(res.output, res.dropped);
+      const mount = rows.get('MOUNTED');
+      return { added: Number(rows.get('ADDED')?.[0] ?? 0), mounted: mount?.[0] === 'ok', message: mount?.[1] };
     },
   };
 }

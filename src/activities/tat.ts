@@ -21,6 +21,12 @@ const FINAL = new Set([
 export interface ShellResult {
   exitCode: number;
   output: string;
+  /**
+   * Bytes of output TAT cut: TaskResult.Output is "Base64编码后的命令输出。最大长度24KB" (base64 of the output, at
+   * most 24 KB) and TaskResult.Dropped "命令最终输出被截断的字节数" (bytes of the final output truncated), per
+   * tencentcloud-sdk-nodejs tat/v20201028/tat_models.d.ts. A caller that needs the whole output checks it.
+   */
+  dropped: number;
 }
 
 interface ShellDetails {
@@ -78,7 +84,8 @@ export async function runShell(
       if (ctx.cancellationSignal.aborted) throw ctx.cancellationSignal.reason;
       const output = Buffer.from(task?.TaskResult?.Output ?? '', 'base64').toString('utf8');
       const exitCode = task?.TaskResult?.ExitCode ?? -1;
-      if (status === 'SUCCESS') return { exitCode, output };
+      const dropped = task?.TaskResult?.Dropped ?? 0;
+      if (status === 'SUCCESS') return { exitCode, output, dropped };
       if (status === 'FAILED') {
         throw ApplicationFailure.nonRetryable(
           `${commandName} failed on ${instanceId} with exit code ${exitCode}: ${tail(output)}`,
@@ -99,6 +106,17 @@ export async function runShell(
   }
 }
 
+/**
+ * The end of a failed command's output, with option values that look like secrets hidden (password=,
+ * credentials=, username=… as in a CIFS fstab line): it becomes a failure message, kept in the history.
+ */
 function tail(text: string, max = 2000): string {
-  return text.length > max ? `…${text.slice(-max)}` : text;
+  const clipped = text.length > max ? `…${text.slice(-max)}` : text;
+  return redactSecrets(clipped);
+}
+
+export function redactSecrets(text: string): string {
+  return text
+    .replace(/\b(pass(?:word|wd)?|credentials?|cred|user(?:name)?|domain|secret|token|key|auth)=[^,\s]*/gi, '$1=***')
+    .replace(/(\/\/|:\/\/)[^/@\s:]+:[^/@\s]*@/g, '$1***@');
 }

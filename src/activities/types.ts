@@ -135,6 +135,7 @@ export interface LaunchArgs {
 export interface FstabLine {
   /** 1-based line number in /etc/fstab. */
   line: number;
+  /** Device, mount point and option names (values hidden: options may carry credentials), never the line. */
   text: string;
   /** Why the line counts as a data-disk line (e.g. "UUID on vdb", "unresolved device"). */
   reason: string;
@@ -144,8 +145,10 @@ export interface FstabScan {
   dataLines: FstabLine[];
   /** Lines kept because they belong to the system disk, swap on it, or a pseudo filesystem. */
   keptLines: number;
-  /** True when a backup from this run exists (the fix was already applied). */
+  /** True when this run's edit is in place (the fix was already applied). */
   fixed: boolean;
+  /** How many data-disk lines there are; `dataLines` lists at most the first 40 (bounded guest output). */
+  dataLineCount?: number;
 }
 
 /** Heartbeat details a waiting activity records, so a retry on another worker resumes knowingly. */

@@ -70,6 +70,8 @@ describe('createCustomImage: online instance with a data disk', () => {
     // The image was taken with the data-disk line commented out (the seed's fstab caution).
     expect(image.files['/etc/fstab']).toMatch(/^#cvm-image-pipeline:[0-9a-f]{12}# UUID=6f1b2c3d/m);
     expect(image.files['/etc/fstab']).toContain('LABEL=cloudimg-rootfs / ext4 defaults 0 1');
+    // No backup of the original fstab (credentials and all) travels in the image (#19 item 6).
+    expect(Object.keys(image.files).filter((f) => f.includes('cvm-image-pipeline'))).toEqual([]);
     expect(newSnapshots.map((s) => s.id).sort()).toEqual([...image.snapshotIds, ...result.snapshotIds].sort());
     const dataSnap = after.snapshots.find((s) => s.id === result.snapshotIds[0])!;
     expect(dataSnap).toMatchObject({

@@ -1,12 +1,28 @@
-# fstab-restore.sh: puts back the lines this run commented out (byte for byte) and removes the backup.
-# Other edits made meanwhile are kept. Running it again is a no-op.
+# fstab-restore.sh: puts back the lines this run commented out or made nofail (byte for byte, final newline
+# or not) and removes the backup older releases left. Other edits made meanwhile are kept. Reads both marker
+# formats: "#cvm-image-pipeline:<token># <original>" (every release) and the nofail pair of include images.
+# Running it again is a no-op.
 set -e
-count=$(marked_lines | grep -c '^DATA' || true)
-if [ "${count:-0}" -gt 0 ]; then
-  tmp="${FSTAB}.cvm-image-pipeline.tmp"
-  cp -p "$FSTAB" "$tmp"
-  awk -v mark="$MARK" 'index($0, mark) == 1 { print substr($0, length(mark) + 1); next } { print }' "$FSTAB" >"$tmp"
-  mv -f "$tmp" "$FSTAB"
+check_fstab
+rm -f "$OLD_BACKUP"
+count=0
+if [ -f "$FSTAB" ]; then count=$(count_marked "$FSTAB"); fi
+if [ "$count" -gt 0 ]; then
+  # A nofail marker line is followed by the active line the fix derived from it: dropped, if it still names
+  # the same device and mount point; anything else there means someone edited it, and we cannot be sure.
+  if ! awk -v mark="$MARK" -v nofail="$NOFAIL_MARK" '
+    skip { skip = 0; split(orig, o, /[ \t]+/); if ($1 == o[1] && $2 == o[2]) next; bad = 1 }
+    index($0, mark) == 1 { print substr($0, length(mark) + 1); next }
+    index($0, nofail) == 1 { orig = substr($0, length(nofail) + 1); sub(/^[ \t]+/, "", orig); print substr($0, length(nofail) + 1); skip = 1; next }
+    { print }
+    END { if (bad || skip) exit 4 }
+  ' "$FSTAB" >"$TMP.raw"; then
+    rm -f "$TMP.raw"
+    refuse "a nofail line this run added to /etc/fstab was edited or removed; restore it by hand"
+  fi
+  stage_fstab <"$TMP.raw"
+  rm -f "$TMP.raw"
+  commit_fstab
 fi
-rm -f "$BACKUP"
-echo "RESTORED	${count:-0}"
+printf 'RESTORED\t%s\n' "$count"
+echo END

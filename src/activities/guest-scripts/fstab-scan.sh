@@ -1,6 +1,11 @@
-# fstab-scan.sh: reports the data-disk lines of /etc/fstab without changing anything.
-if [ -n "$(marked_lines)" ]; then
-  echo "FIXED	1"
-  marked_lines
+# fstab-scan.sh: reports the data-disk lines of /etc/fstab without changing anything (counts and bounded rows).
+set -e
+check_fstab
+classify_marked
+if [ "${#DATA_LINES[@]}" -gt 0 ]; then
+  report 1
+else
+  classify_fstab
+  report 0
 fi
-classify_fstab
+echo END

@@ -8,6 +8,12 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync }
 import { join } from 'node:path';
 import type { DiskIdentity } from '../guest/fstab';
 
+/**
+ * TaskResult.Output: "Base64编码后的命令输出。最大长度24KB" (the base64 of the output, at most 24 KB) and
+ * TaskResult.Dropped: "命令最终输出被截断的字节数" (bytes of the final output that were cut), per Tencent's API
+ * model (tencentcloud-sdk-nodejs tat/v20201028/tat_models.d.ts). Whether 24 KB bounds the raw or the encoded
+ * output is not stated: this keeps 24 KB raw; the pipeline's scripts stay under 18 KB raw either way.
+ */
 export const MAX_OUTPUT_BYTES = 24 * 1024;
 const SHIMS = ['mount', 'umount', 'blkid', 'lsblk', 'findmnt'];
 
