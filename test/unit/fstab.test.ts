@@ -16,6 +16,7 @@ import {
 import os from 'node:os';
 import path from 'node:path';
 import { buildFstabScript, parseFstabReport, type FstabScript } from '../../src/activities/guest';
+import { redactSecrets } from '../../src/activities/tat';
 
 const FSTAB =
   [
@@ -411,5 +412,16 @@ describe('fstab nofail mode: images that include the data disks (#13 item 7)', (
     expect(res.status).toBe(3);
     expect(res.out).toContain('edited or removed');
     expect(g.fstabNow()).toBe(edited);
+  });
+});
+
+describe('failed guest output in failure messages', () => {
+  it('hides option values that look like secrets and URL credentials', () => {
+    const out = redactSecrets(
+      'mount error: //files/share cifs username=svc,password=Hunter2,vers=3.0 credentials=/root/c https://u:Hunter2@h/x',
+    );
+    expect(out).not.toContain('Hunter2');
+    expect(out).not.toContain('/root/c');
+    expect(out).toContain('username=***,password=***,vers=3.0');
   });
 });
