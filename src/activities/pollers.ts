@@ -3,6 +3,11 @@
  * serves every activity waiting on that kind: each round it batches all waited-on ids into Describe*
  * calls of at most 100 ids, so API calls grow with regions, not with pipelines. A waiting activity
  * registers an id with a `decide` function, heartbeats on every round, and leaves on cancellation.
+ *
+ * Failures are isolated (#13 item 1): an answer that refuses the whole request (a signature expired in
+ * flight, throttling, an internal error, a credential problem) says nothing about the ids in it, so it is
+ * ridden out for `refusalBudgetMs` before the waiters it concerns fail; an answer that concerns one id
+ * (not found, malformed) is narrowed down by splitting the batch and fails that id's waiter only.
  */
 import { ApplicationFailure } from '@temporalio/common';
 import type { Image, Instance } from 'tencentcloud-sdk-nodejs/tencentcloud/services/cvm/v20170312/cvm_models';
@@ -24,6 +29,8 @@ export interface Waiter<R, T> {
 
 interface Registered<R> {
   id: string;
+  /** When the requests covering this waiter started being refused (reset by any answer). */
+  refusedSince?: number;
   settle(resource: R | undefined): void;
   round(resource: R | undefined): void;
   fail(err: Error): void;
@@ -35,6 +42,22 @@ export interface PollerOptions<R> {
   idOf(resource: R): string | undefined;
   intervalMs: number;
   batchSize?: number;
+  /**
+   * How long request-level refusals are ridden out before a waiter fails with one (default: 30 rounds,
+   * 30 s at the product's 1 s interval): long enough for a signature that expired in flight or a short
+   * incident, short enough that revoked credentials still fail the run in reasonable time.
+   */
+  refusalBudgetMs?: number;
+}
+
+/** Refusals that concern one id of a batch (split to find it), as opposed to the request as a whole. */
+const PER_ID: ReadonlySet<string> = new Set([NON_RETRYABLE.notFound, NON_RETRYABLE.invalidRequest]);
+export const REFUSAL_BUDGET_ROUNDS = 30;
+
+interface BatchAnswer<R> {
+  found: R[];
+  /** Ids refused on their own (a batch of one still refused). */
+  refused: Map<string, Error>;
 }
 
 export class BatchPoller<R> {
@@ -99,47 +122,70 @@ export class BatchPoller<R> {
     const ids = [...new Set(current.map((w) => w.id))];
     const size = this.opts.batchSize ?? 100;
     const seen = new Map<string, R>();
-    const failed = new Map<string, Error>();
+    const refusedIds = new Map<string, Error>();
+    const requestRefusals = new Map<string, Error>();
     const answered = new Set<string>();
     await Promise.all(
       chunk(ids, size).map(async (batch) => {
         try {
-          for (const r of await this.describeSplitting(batch)) {
+          const answer = await this.describeIsolating(batch);
+          for (const r of answer.found) {
             const id = this.opts.idOf(r);
             if (id) seen.set(id, r);
           }
+          answer.refused.forEach((err, id) => refusedIds.set(id, err));
           batch.forEach((id) => answered.add(id));
         } catch (err) {
-          // Non-retryable (credentials, bad request): waiting cannot help. Transient: try next round.
-          if (err instanceof ApplicationFailure && err.nonRetryable) batch.forEach((id) => failed.set(id, err));
+          // The request as a whole was refused: nothing is known about these ids this round.
+          batch.forEach((id) => requestRefusals.set(id, err as Error));
         }
       }),
     );
+    const now = Date.now();
+    const budget = this.opts.refusalBudgetMs ?? REFUSAL_BUDGET_ROUNDS * this.opts.intervalMs;
     for (const w of current) {
       if (!this.waiters.has(w)) continue;
-      const failure = failed.get(w.id);
-      if (failure) w.fail(failure);
-      else if (answered.has(w.id)) w.settle(seen.get(w.id));
+      const own = refusedIds.get(w.id);
+      const refusal = requestRefusals.get(w.id);
+      if (own) w.fail(own);
+      else if (refusal) {
+        w.refusedSince ??= now;
+        // Transient (retryable) answers wait on, bounded by the activity's own timeouts; a non-retryable
+        // one fails the waiter only once it has lasted the whole budget.
+        const permanent = refusal instanceof ApplicationFailure && refusal.nonRetryable;
+        if (permanent && now - w.refusedSince >= budget) w.fail(refusal);
+      } else if (answered.has(w.id)) {
+        w.refusedSince = undefined;
+        w.settle(seen.get(w.id));
+      }
       if (this.waiters.has(w)) w.round(seen.get(w.id));
     }
   }
 
-  /** Some Describe* calls refuse a whole batch for one unknown or bad id: split until it stands alone. */
-  private async describeSplitting(batch: string[]): Promise<R[]> {
+  /**
+   * Some Describe* calls refuse a whole batch for one unknown or bad id: split until it stands alone, so
+   * only that id's waiter learns of it. Anything else refuses the request itself and is thrown.
+   */
+  private async describeIsolating(batch: string[]): Promise<BatchAnswer<R>> {
     try {
       this.calls++;
-      return await this.opts.describe(batch);
+      return { found: await this.opts.describe(batch), refused: new Map() };
     } catch (err) {
       const type = err instanceof ApplicationFailure ? err.type : undefined;
-      // One bad or unknown id must not fail every other pipeline's wait in the same batch.
-      if (type !== NON_RETRYABLE.notFound && type !== NON_RETRYABLE.invalidRequest) throw err;
+      if (!type || !PER_ID.has(type)) throw err;
       if (batch.length === 1) {
-        if (type === NON_RETRYABLE.notFound) return [];
-        throw err;
+        // Not found: the waiter decides what missing means (eventual consistency, gone after delete).
+        return {
+          found: [],
+          refused: type === NON_RETRYABLE.notFound ? new Map() : new Map([[batch[0], err as Error]]),
+        };
       }
       const mid = Math.ceil(batch.length / 2);
-      const halves = await Promise.all([batch.slice(0, mid), batch.slice(mid)].map((b) => this.describeSplitting(b)));
-      return halves.flat();
+      const halves = await Promise.all([batch.slice(0, mid), batch.slice(mid)].map((b) => this.describeIsolating(b)));
+      return {
+        found: halves.flatMap((h) => h.found),
+        refused: new Map(halves.flatMap((h) => [...h.refused])),
+      };
     }
   }
 }

@@ -59,6 +59,8 @@ export class EmulatorAdmin {
   config = (body: Record<string, unknown>) => this.call<Record<string, unknown>>('POST', 'config', body);
   faults = (body: FaultsBody) => this.call<unknown>('POST', 'faults', body);
   clearFaults = () => this.call<unknown>('DELETE', 'faults');
+  /** The rules in force and how many times a fault has fired since they were set. */
+  listFaults = () => this.call<{ rules: FaultRule[]; fired: number }>('GET', 'faults');
   requests = () => this.call<RequestsView>('GET', 'requests');
   /** Moves the emulator's clock forward (instead of sleeping until its wall clock gets there). */
   advanceClock = (advanceMs: number) => this.call<{ now: number; offsetMs: number }>('POST', 'clock', { advanceMs });

@@ -67,7 +67,7 @@ describe('BatchPoller', () => {
     await expect(ghost).rejects.toThrow('ghost missing');
   });
 
-  it('fails waiters on a non-retryable error, and leaves on abort', async () => {
+  it('fails waiters on a non-retryable error that outlasts the budget, and leaves on abort', async () => {
     const poller = new BatchPoller<Thing>({
       name: 't',
       describe: async () => {
@@ -75,6 +75,7 @@ describe('BatchPoller', () => {
       },
       idOf: (t) => t.id,
       intervalMs: 1,
+      refusalBudgetMs: 10,
     });
     await expect(poller.wait({ id: 'a', decide: () => ({ wait: true }) })).rejects.toThrow('bad key');
 
