@@ -61,6 +61,12 @@ export interface BenchOptions {
   maxCachedWorkflows?: number;
   /** fstab handling of every pipeline: "ignore" skips the guest (TAT) steps, "fix" runs them. */
   fstab?: 'fix' | 'ignore';
+  /** Worker processes (default 1); with more than one the budget is the fleet's (CVM_IMAGE_BUDGET=fleet). */
+  workers?: number;
+  /** `process` (each worker its own budget) or `fleet` (budget task queues); default fleet when workers > 1. */
+  budget?: 'process' | 'fleet';
+  /** SIGKILL the last worker process this many seconds after the first start (not restarted). */
+  killOneAfterSeconds?: number;
   /** Use this Temporal server instead of starting one (tests). */
   address?: string;
   timeoutMs?: number;
@@ -71,6 +77,10 @@ export interface BenchRun {
   pipelines: number;
   completed: number;
   poller: PollerMode;
+  workers: number;
+  budget: 'process' | 'fleet';
+  /** When one worker process was killed (seconds after the first start), if one was. */
+  killedWorkerAfterSeconds: number | null;
   regions: string[];
   pollIntervalMs: number;
   maxActivities: number | null;
@@ -82,6 +92,8 @@ export interface BenchRun {
   detectionLatencyMs: Quantiles & { byKind: Record<string, Quantiles> };
   callsPerPipeline: Record<string, number>;
   peakRps: Record<string, number>;
+  /** Highest calls in one second per action and region (Tencent limits per action and region). */
+  peakRpsByRegion: Record<string, Record<string, number>>;
   limits: Record<string, number>;
   throttledFailures: number;
   throttledByAction: Record<string, number>;
@@ -126,7 +138,10 @@ export async function runBench(opts: BenchOptions): Promise<BenchRun> {
   if (!opts.address) server = await startDevServer();
   const serverCpu0 = server?.process?.pid ? cpuSeconds(server.process.pid) : undefined;
   const taskQueue = `bench-${opts.poller}-${Date.now()}`;
+  const workers = opts.workers ?? 1;
+  const budget = opts.budget ?? (workers > 1 ? 'fleet' : 'process');
   const env = await startChaosEnv({
+    workers,
     address: opts.address ?? server!.address,
     taskQueue,
     durations,
@@ -134,6 +149,8 @@ export async function runBench(opts: BenchOptions): Promise<BenchRun> {
     workerEnv: {
       CVM_IMAGE_POLLER: opts.poller,
       CVM_IMAGE_LOG_LEVEL: 'WARN',
+      CVM_IMAGE_BUDGET: budget,
+      CVM_IMAGE_REGIONS: regions.join(','),
       ...(opts.maxActivities ? { CVM_IMAGE_MAX_ACTIVITIES: String(opts.maxActivities) } : {}),
       ...(opts.maxCachedWorkflows !== undefined
         ? { CVM_IMAGE_MAX_CACHED_WORKFLOWS: String(opts.maxCachedWorkflows) }
@@ -190,14 +207,24 @@ export async function runBench(opts: BenchOptions): Promise<BenchRun> {
         },
       };
     });
+    let killedAt: number | null = null;
+    const killer =
+      opts.killOneAfterSeconds !== undefined && workers > 1
+        ? setTimeout(() => {
+            killedAt = Math.round((Date.now() - t0) / 1000);
+            log(`killing worker ${workers} of ${workers} (SIGKILL) after ${killedAt} s`);
+            void env.workers[workers - 1].kill();
+          }, opts.killOneAfterSeconds * 1000)
+        : undefined;
     const progress = setInterval(
       () =>
         log(`${opts.poller}: ${settledCount}/${opts.pipelines} done after ${Math.round((Date.now() - t0) / 1000)} s`),
       15_000,
     );
-    const records = await followAll(started, opts.timeoutMs ?? 30 * 60_000, (n) => (settledCount = n)).finally(() =>
-      clearInterval(progress),
-    );
+    const records = await followAll(started, opts.timeoutMs ?? 30 * 60_000, (n) => (settledCount = n)).finally(() => {
+      clearInterval(progress);
+      clearTimeout(killer);
+    });
     const wallSeconds = (Date.now() - t0) / 1000;
     const samples = rss.stop();
     const workerCpu = (cpuSeconds(workerPid) ?? workerCpu0) - workerCpu0;
@@ -239,6 +266,9 @@ export async function runBench(opts: BenchOptions): Promise<BenchRun> {
       pipelines: opts.pipelines,
       completed: pipelines.length,
       poller: opts.poller,
+      workers,
+      budget,
+      killedWorkerAfterSeconds: killedAt,
       regions,
       pollIntervalMs: opts.pollIntervalMs,
       maxActivities: opts.maxActivities ?? null,
@@ -250,6 +280,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchRun> {
       detectionLatencyMs: { ...quantiles(found.map((f) => f.latencyMs)), byKind },
       callsPerPipeline: perPipeline(counts, opts.pipelines),
       peakRps: requests.peakRps,
+      peakRpsByRegion: requests.peakRpsByRegion ?? {},
       limits: Object.fromEntries(Object.keys(counts).map((a) => [a, DOCUMENTED_LIMITS[a] ?? DEFAULT_LIMIT])),
       throttledFailures: Object.values(throttledByAction).reduce((a, b) => a + b, 0),
       throttledByAction,

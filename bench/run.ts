@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- --pipelines N [--regions R] [--poller batched|per-activity] [--compare]`: runs the scale
+ * `npm run bench -- --pipelines N [--regions R] [--workers K [--kill-one-after S]] [--poller batched|per-activity] [--compare]`: runs the scale
  * benchmark (bench/harness.ts), prints the figures against the issue's targets, and writes
  * bench/results/<timestamp>.json plus, with --latest, latest.json and the chart latest.svg. See docs/bench.md.
  */
@@ -35,12 +35,15 @@ interface Opts {
   out: string;
   latest?: boolean;
   temporalAddress?: string;
+  workers: number;
+  budget?: 'process' | 'fleet';
+  killOneAfter?: number;
 }
 
 async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const opts = new Command('bench')
-    .description('scale benchmark of createCustomImage: N pipelines on one worker against the emulator')
+    .description('scale benchmark of createCustomImage: N pipelines on K workers against the emulator')
     .option('--pipelines <n>', 'pipelines to run', int(1), 100)
     .option('--regions <n>', 'regions to spread them over', int(1), 3)
     .addOption(new Option('--poller <mode>', 'worker poller mode').choices(POLLER_MODES).default('batched'))
@@ -61,6 +64,14 @@ async function main(): Promise<void> {
     )
     .option('--speed-up <x>', 'divide the emulated durations (image 60 s, snapshot 30 s…) by x', Number, 1)
     .option('--timeout-min <n>', 'give up on runs still open after this many minutes', int(1), 30)
+    .option('--workers <k>', 'worker processes (more than one: fleet budget queues)', int(1), 1)
+    .addOption(
+      new Option(
+        '--budget <mode>',
+        "rate budget: per worker process, or the fleet's (default fleet when --workers > 1)",
+      ).choices(['process', 'fleet']),
+    )
+    .option('--kill-one-after <s>', 'SIGKILL one worker process this many seconds after the start', int(0))
     .option('--out <dir>', 'results directory', path.join(__dirname, 'results'))
     .option('--temporal-address <host:port>', 'use this Temporal server instead of starting a dev server')
     .option('--latest', 'also write latest.json and latest.svg (the committed figures)')
@@ -82,6 +93,9 @@ async function main(): Promise<void> {
       durations: scaleDurations(BENCH_DURATIONS, opts.speedUp),
       timeoutMs: opts.timeoutMin * 60_000,
       address: opts.temporalAddress,
+      workers: opts.workers,
+      budget: opts.budget,
+      killOneAfterSeconds: opts.killOneAfter,
       log: (line) => console.log(line),
     });
     runs.push(run);
@@ -99,7 +113,7 @@ async function main(): Promise<void> {
   mkdirSync(opts.out, { recursive: true });
   const file = path.join(opts.out, `${stamp}.json`);
   writeFileSync(file, JSON.stringify(doc, null, 2));
-  const title = `createCustomImage × ${opts.pipelines} on one worker, ${opts.regions} region(s)`;
+  const title = `createCustomImage × ${opts.pipelines} on ${opts.workers} worker(s), ${opts.regions} region(s)`;
   const svg = renderChart(runs, title);
   writeFileSync(path.join(opts.out, `${stamp}.svg`), svg);
   if (opts.latest) {

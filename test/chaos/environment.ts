@@ -25,6 +25,8 @@ export interface ChaosEnvOptions {
   credentials?: { secretId: string; secretKey: string };
   /** Prebuilt workflow bundle for the worker (CVM_IMAGE_WORKFLOW_BUNDLE); built once here when absent. */
   workflowBundlePath?: string;
+  /** Worker processes to run on the same settings (default 1); `worker` is the first. */
+  workers?: number;
 }
 
 export interface WorkerProcess {
@@ -44,6 +46,8 @@ export interface ChaosEnv {
   emu: TestEmulator;
   client: Client;
   worker: WorkerProcess;
+  /** Every worker process (`workers` of them; the first is `worker`). */
+  workers: WorkerProcess[];
   /** Stops the file-backed dev server and starts it again on the same port and database. */
   restartServer(): Promise<void>;
   close(): Promise<void>;
@@ -133,7 +137,7 @@ export async function startChaosEnv(opts: ChaosEnvOptions): Promise<ChaosEnv> {
     const connection = await Connection.connect({ address });
     cleanups.push(() => connection.close());
     const client = new Client({ connection });
-    const worker = workerProcess({
+    const workerEnv: NodeJS.ProcessEnv = {
       TEMPORAL_ADDRESS: address,
       TEMPORAL_NAMESPACE: 'default',
       CVM_IMAGE_TASK_QUEUE: opts.taskQueue,
@@ -143,9 +147,11 @@ export async function startChaosEnv(opts: ChaosEnvOptions): Promise<ChaosEnv> {
       TENCENTCLOUD_SECRET_ID: emu.credential.secretId,
       TENCENTCLOUD_SECRET_KEY: emu.credential.secretKey,
       ...opts.workerEnv,
-    });
-    cleanups.push(() => worker.stop());
-    await worker.start();
+    };
+    const workers = Array.from({ length: opts.workers ?? 1 }, () => workerProcess(workerEnv));
+    const worker = workers[0];
+    for (const w of workers) cleanups.push(() => w.stop());
+    await Promise.all(workers.map((w) => w.start()));
     const port = Number(address.split(':').pop());
     return {
       address,
@@ -153,6 +159,7 @@ export async function startChaosEnv(opts: ChaosEnvOptions): Promise<ChaosEnv> {
       emu,
       client,
       worker,
+      workers,
       async restartServer() {
         if (!server || !dir) throw new Error('the server is not ours to restart (an address was given)');
         await server.stop();
