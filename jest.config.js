@@ -1,6 +1,9 @@
 /** Unit tests (pure logic) and integration tests (real dev server + emulator + real SDK). */
 const transform = { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] };
 module.exports = {
+  // Most integration time is spent waiting on servers and child processes, not on the CPU: on 2 cores, three
+  // workers (each with its own dev server, see test/helpers/global-setup.ts) finish sooner than one or two.
+  maxWorkers: 3,
   // Per-project testTimeout is ignored by jest; integration tests wait on real servers.
   testTimeout: 120000,
   projects: [

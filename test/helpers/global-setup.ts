@@ -1,28 +1,37 @@
 /**
- * Starts one real Temporal dev server for the whole integration suite and bundles the workflows once.
- * Each test file runs its own worker on its own task queue against it.
+ * Starts one real Temporal dev server per jest worker (each worker's test files run against their own, so
+ * workers do not queue behind one server's single SQLite writer) and bundles the workflows once.
+ * Each test file runs its own worker on its own task queue against its jest worker's server.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { Config } from '@jest/types';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { startDevServer, type DevServer } from '../../src/devserver/dev-server';
 
 declare global {
-  var __cvmDevServer: DevServer | undefined;
+  var __cvmDevServers: DevServer[] | undefined;
 }
 
-export default async function globalSetup(): Promise<void> {
+export default async function globalSetup(globalConfig: Config.GlobalConfig): Promise<void> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'cvm-image-test-'));
-  const [server, bundle] = await Promise.all([
-    startDevServer(),
+  const count = Math.max(1, globalConfig.maxWorkers);
+  const starting = Array.from({ length: count }, () => startDevServer());
+  const [servers, bundle] = await Promise.all([
+    Promise.allSettled(starting),
     bundleWorkflowCode({ workflowsPath: require.resolve('../workflows/index.ts'), logger: quietLogger }),
   ]);
-  globalThis.__cvmDevServer = server;
+  globalThis.__cvmDevServers = servers.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+  const failed = servers.find((s) => s.status === 'rejected');
+  if (failed) {
+    await Promise.all(globalThis.__cvmDevServers.map((s) => s.stop()));
+    throw failed.reason;
+  }
   const bundlePath = path.join(dir, 'workflow-bundle.js');
   writeFileSync(bundlePath, bundle.code);
-  // Jest workers inherit the environment of this process.
-  process.env.CVM_TEST_TEMPORAL_ADDRESS = server.address;
+  // Jest workers inherit the environment of this process; each picks its server by JEST_WORKER_ID.
+  process.env.CVM_TEST_TEMPORAL_ADDRESSES = globalThis.__cvmDevServers.map((s) => s.address).join(',');
   process.env.CVM_TEST_WORKFLOW_BUNDLE = bundlePath;
 }
 

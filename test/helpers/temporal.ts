@@ -3,10 +3,12 @@ import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 
+/** This jest worker's own dev server (the global setup starts one per worker). */
 export function testAddress(): string {
-  const address = process.env.CVM_TEST_TEMPORAL_ADDRESS;
-  if (!address) throw new Error('integration tests need the global setup (CVM_TEST_TEMPORAL_ADDRESS)');
-  return address;
+  const addresses = (process.env.CVM_TEST_TEMPORAL_ADDRESSES ?? '').split(',').filter(Boolean);
+  if (!addresses.length) throw new Error('integration tests need the global setup (CVM_TEST_TEMPORAL_ADDRESSES)');
+  const worker = Number(process.env.JEST_WORKER_ID ?? '1');
+  return addresses[(worker - 1) % addresses.length];
 }
 
 export function workflowBundle(): WorkerOptions['workflowBundle'] {
