@@ -37,8 +37,8 @@ const number = (v: string) => {
   return n;
 };
 
-async function demoInstances(emulatorUrl: string): Promise<DemoInstance[]> {
-  const res = await fetch(`${emulatorUrl}/_emulator/state`);
+async function demoInstances(emulatorUrl: string, adminToken: string): Promise<DemoInstance[]> {
+  const res = await fetch(`${emulatorUrl}/_emulator/state`, { headers: { Authorization: `Bearer ${adminToken}` } });
   const state = (await res.json()) as { instances: { id: string; instanceName: string; region: string }[] };
   return state.instances.map((i) => ({ instanceId: i.id, instanceName: i.instanceName, region: i.region }));
 }
@@ -173,15 +173,17 @@ export async function main(argv = process.argv): Promise<void> {
       process.env.TEMPORAL_ADDRESS = server.address;
       console.log(`Temporal dev server on ${server.address}, Web UI at ${server.uiUrl}`);
     }
-    let emulator: { url: string; close(): Promise<void> } | undefined;
+    let emulator: { url: string; adminToken: string; close(): Promise<void> } | undefined;
     if (!process.env.TENCENTCLOUD_ENDPOINT) {
-      const { DEFAULT_CREDENTIALS, startEmulator } = await import('./emulator');
-      emulator = await startEmulator({ port: flags.emulatorPort, speed: flags.speed, seed: 'demo', quiet: true });
-      cleanups.push(() => emulator!.close());
-      process.env.TENCENTCLOUD_ENDPOINT = emulator.url;
+      const { adminTokenLine, DEFAULT_CREDENTIALS, startEmulator } = await import('./emulator');
+      const started = await startEmulator({ port: flags.emulatorPort, speed: flags.speed, seed: 'demo', quiet: true });
+      emulator = started;
+      cleanups.push(() => started.close());
+      process.env.TENCENTCLOUD_ENDPOINT = started.url;
       process.env.TENCENTCLOUD_SECRET_ID ??= DEFAULT_CREDENTIALS.secretId;
       process.env.TENCENTCLOUD_SECRET_KEY ??= DEFAULT_CREDENTIALS.secretKey;
-      console.log(`Tencent Cloud emulator at ${emulator.url} (speed ×${flags.speed}, demo instances in ap-guangzhou)`);
+      console.log(`Tencent Cloud emulator at ${started.url} (speed ×${flags.speed}, demo instances in ap-guangzhou)`);
+      console.log(adminTokenLine(started));
     }
     const address = process.env.TEMPORAL_ADDRESS;
     const taskQueue = taskQueueFromEnv();
@@ -191,7 +193,7 @@ export async function main(argv = process.argv): Promise<void> {
     if (stop.signal.aborted) return;
     stop.worker = worker;
     console.log(`Worker polling task queue ${taskQueue}. Ctrl-C (or SIGTERM, SIGHUP) stops everything.`);
-    const instances = emulator ? await demoInstances(emulator.url) : [];
+    const instances = emulator ? await demoInstances(emulator.url, emulator.adminToken) : [];
     console.log(nextSteps(instances, server?.uiUrl, taskQueue, address));
     const running = worker.run(); // resolves after shutdown(): a stop signal, or the parent gone
     if (flags.demo) await runDemo(address, taskQueue, instances, stop.signal);

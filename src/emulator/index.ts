@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAdmin } from './admin/api';
+import { AccessPolicy, ADMIN_TOKEN_ENV, isLoopback, resolveAdminToken } from './core/access';
 import type { World } from './core/context';
 import { resolveDurations, type Durations } from './core/durations';
 import { Clock } from './core/clock';
@@ -30,12 +31,15 @@ import { tatActions } from './tat/commands';
 import { CommandRunner } from './tat/runner';
 
 export type { Durations } from './core/durations';
+export { ADMIN_TOKEN_ENV } from './core/access';
 
 export interface EmulatorOptions {
   /** 0 / omitted = a free port. */
   port?: number;
   /** Default 127.0.0.1: TAT emulation runs scripts on this machine, so never listen wider by accident. */
   host?: string;
+  /** The admin API's token; default: env CVM_IMAGE_EMULATOR_TOKEN, else a random one (docs/security.md). */
+  adminToken?: string;
   /** Divides every default duration (default 1 = realistic: an image takes ≥ 10 min). */
   speed?: number;
   /** Explicit ms per operation, overriding speed, e.g. `{ imageCreateMs: 200 }`. */
@@ -54,6 +58,12 @@ export interface EmulatorOptions {
 export interface RunningEmulator {
   url: string;
   port: number;
+  /** Send as `Authorization: Bearer <adminToken>` to `/_emulator/*`. */
+  adminToken: string;
+  /** Where the token came from: `generated` ones are printed by the command-line entry points. */
+  adminTokenSource: 'option' | 'env' | 'generated';
+  /** Guest file trees and TAT work files (`<stateFile>.d`, or a temporary directory). */
+  dataDir: string;
   close(): Promise<void>;
 }
 
@@ -86,6 +96,9 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
   registerLifecycleHooks(world);
   abandonInterruptedTasks(world);
   const credentials = new Map(credentialsFrom(opts).map((c) => [c.secretId, c.secretKey]));
+  const host = opts.host ?? '127.0.0.1';
+  const { token: adminToken, source: adminTokenSource } = resolveAdminToken(opts.adminToken);
+  const access = new AccessPolicy(host, adminToken);
   const limiter = new RateLimiter(opts.rateLimits ?? true);
   const faults = new Faults();
   const log = new RequestLog();
@@ -105,6 +118,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     limiter,
     log,
     credentials,
+    access,
     onReset: () => {
       store.reset();
       world.guests.removeAll();
@@ -116,23 +130,28 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
   if (opts.seed === 'demo' && Object.keys(store.state.instances).length === 0) seedDemo(world);
   store.save();
 
-  const front = createFront({ world, router, credentials, limiter, faults, log, admin, quiet: opts.quiet ?? false });
+  const quiet = opts.quiet ?? false;
+  const front = createFront({ world, router, credentials, limiter, faults, log, admin, access, quiet });
   const server = createServer((req, res) => void front(req, res));
   // Outlive the clients' idle sockets (Node's agent drops them at 5 s, Tencent's front keeps them ~60 s), so
   // a client never sends a request on a socket the emulator is closing ("socket hang up").
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
-  const host = opts.host ?? '127.0.0.1';
+  if (!isLoopback(host)) console.warn(wideHostWarning(host)); // even when quiet: this one matters
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 0, host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
+  access.port = port;
   const urlHost = host.includes(':') ? `[${host}]` : host;
   let closed = false;
   return {
     url: `http://${urlHost}:${port}`,
     port,
+    adminToken,
+    adminTokenSource,
+    dataDir,
     async close() {
       if (closed) return;
       closed = true;
@@ -143,6 +162,25 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
       if (tempDir) rmSync(tempDir, { recursive: true, force: true });
     },
   };
+}
+
+/** The line the command-line entry points print after the ready line: how to reach the admin API. */
+export function adminTokenLine(emulator: RunningEmulator): string {
+  return emulator.adminTokenSource === 'generated'
+    ? `Admin API token (this process only; send "Authorization: Bearer <token>" to /_emulator/*): ${emulator.adminToken}`
+    : `Admin API token: the one given (${ADMIN_TOKEN_ENV})`;
+}
+
+function wideHostWarning(host: string): string {
+  const line = '!'.repeat(78);
+  return [
+    line,
+    `!! WARNING: the Tencent Cloud emulator listens on ${host}, not only on this machine's loopback.`,
+    '!! Its TAT emulation runs real bash on THIS machine as YOUR user: anyone who can reach this port and',
+    '!! holds an accepted credential (the documented local defaults, unless you set your own) runs',
+    '!! commands as you. Use --host 127.0.0.1 unless you know every machine that can reach it.',
+    line,
+  ].join('\n');
 }
 
 /** Commands that were running when the emulator stopped cannot be resumed: they end FAILED, saying why. */

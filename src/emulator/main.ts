@@ -1,6 +1,6 @@
 /** `npm run emulator -- --port <p> [--state-file f] [--speed n] [--seed demo] [--host h]` (foreground). */
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { startEmulator } from './index';
+import { adminTokenLine, startEmulator } from './index';
 
 function positiveNumber(value: string): number {
   const n = Number(value);
@@ -24,7 +24,7 @@ async function main(): Promise<void> {
     .option('--speed <n>', 'divide every default duration by n', positiveNumber, 1)
     .addOption(new Option('--seed <name>', 'load demo instances in ap-guangzhou').choices(['demo']))
     .option('--no-rate-limits', "turn off Tencent's per-action rate limits")
-    .option('--quiet', 'log nothing but the ready line')
+    .option('--quiet', 'log nothing but the ready line and the admin token line')
     .parse();
   const o = program.opts<{
     port: number;
@@ -45,6 +45,7 @@ async function main(): Promise<void> {
     quiet: o.quiet,
   });
   console.log(`Tencent Cloud emulator listening on ${emulator.url}`);
+  console.log(adminTokenLine(emulator));
   const stop = (signal: string) => {
     if (!o.quiet) console.log(`Received ${signal}, shutting down`);
     emulator.close().then(

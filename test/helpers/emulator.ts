@@ -37,12 +37,19 @@ export interface FaultsBody {
 }
 
 export class EmulatorAdmin {
-  constructor(readonly url: string) {}
+  /** `token`: the emulator's admin token (its `adminToken`, or the CVM_IMAGE_EMULATOR_TOKEN it was started with). */
+  constructor(
+    readonly url: string,
+    private readonly token: string,
+  ) {}
 
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
     const res = await fetch(`${this.url}/_emulator/${path}`, {
       method,
-      headers: body === undefined ? undefined : { 'Content-Type': 'application/json' },
+      headers: {
+        Authorization: `Bearer ${this.token}`,
+        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const json = (await res.json()) as T & { error?: string };
@@ -83,7 +90,7 @@ export async function startTestEmulator(opts: EmulatorOptions = {}): Promise<Tes
   });
   return {
     ...emu,
-    admin: new EmulatorAdmin(emu.url),
+    admin: new EmulatorAdmin(emu.url, emu.adminToken),
     clients: createTencentClients({ endpoint: emu.url, credential }),
     credential,
   };

@@ -194,12 +194,19 @@ describe('cvm-image', () => {
 
 describe('cvm-image emulator', () => {
   it('serves the local Tencent Cloud with the demo instances until SIGTERM', async () => {
-    const emulator = spawnTs('src/cli/main.ts', ['emulator', '--port', '0', '--seed', 'demo']);
+    const token = `cli-test-${process.pid}-token`;
+    const emulator = spawnTs('src/cli/main.ts', ['emulator', '--port', '0', '--seed', 'demo'], {
+      CVM_IMAGE_EMULATOR_TOKEN: token,
+    });
     try {
       await emulator.waitFor(/TENCENTCLOUD_ENDPOINT=http/);
       const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(emulator.output())![1];
       expect(emulator.output()).toContain(`TENCENTCLOUD_ENDPOINT=${url}`);
-      const state = (await (await fetch(`${url}/_emulator/state`)).json()) as { instances: { instanceName: string }[] };
+      expect(emulator.output()).toContain('Admin API token: the one given (CVM_IMAGE_EMULATOR_TOKEN)');
+      expect(emulator.output()).not.toContain(token);
+      const headers = { Authorization: `Bearer ${token}` };
+      const res = await fetch(`${url}/_emulator/state`, { headers });
+      const state = (await res.json()) as { instances: { instanceName: string }[] };
       expect(state.instances.map((i) => i.instanceName).sort()).toEqual([
         'demo-legacy-2017',
         'demo-plain',

@@ -12,7 +12,7 @@ async function raw(method: string, path: string, body?: string) {
   const res = await fetch(`${emu.url}/_emulator/${path}`, {
     method,
     body,
-    headers: body ? { 'Content-Type': 'application/json' } : {},
+    headers: { Authorization: `Bearer ${emu.adminToken}`, ...(body ? { 'Content-Type': 'application/json' } : {}) },
   });
   return { status: res.status, json: (await res.json()) as Record<string, unknown> };
 }
@@ -36,7 +36,7 @@ it('answers 404 for unknown admin routes and reports config', async () => {
   expect(cfg.json).toMatchObject({
     rateLimits: true,
     imageQuota: { default: 10 },
-    secretIds: [emu.credential.secretId],
+    credentials: 1,
   });
   expect((await raw('POST', 'config', JSON.stringify({ durations: { imageCreateMs: -1 } }))).status).toBe(400);
 });

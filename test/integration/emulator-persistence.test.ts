@@ -13,6 +13,8 @@ import { spawnTs, type Spawned } from '../helpers/processes';
 jest.setTimeout(120_000);
 
 const REGION = 'ap-guangzhou';
+/** The admin token the spawned emulators are started with (CVM_IMAGE_EMULATOR_TOKEN). */
+const TOKEN = `persistence-${process.pid}-token`;
 let dir: string;
 const running: Spawned[] = [];
 
@@ -28,6 +30,7 @@ async function startProcess(args: string[]): Promise<{ proc: Spawned; url: strin
   const proc = spawnTs('src/emulator/main.ts', ['--port', '0', ...args], {
     TENCENTCLOUD_SECRET_ID: '',
     TENCENTCLOUD_SECRET_KEY: '',
+    CVM_IMAGE_EMULATOR_TOKEN: TOKEN,
   });
   running.push(proc);
   await proc.waitFor(/Tencent Cloud emulator listening on http:\/\/127\.0\.0\.1:\d+/);
@@ -44,7 +47,7 @@ it('keeps resources, pending transitions and guest files across a restart with -
   const stateFile = join(dir, 'state.json');
   // speed 2000: an image takes 300 ms — long enough to stop the process while it is CREATING.
   const first = await startProcess(['--state-file', stateFile, '--speed', '2000']);
-  const admin1 = new EmulatorAdmin(first.url);
+  const admin1 = new EmulatorAdmin(first.url, TOKEN);
   const cvm1 = createTencentClients({ endpoint: first.url, credential: DEFAULT_CREDENTIALS }).cvm(REGION);
   const instanceId = await admin1.createInstance({
     state: 'STOPPED',
@@ -57,7 +60,7 @@ it('keeps resources, pending transitions and guest files across a restart with -
 
   const second = await startProcess(['--state-file', stateFile, '--speed', '2000', '--seed', 'demo']);
   try {
-    const admin2 = new EmulatorAdmin(second.url);
+    const admin2 = new EmulatorAdmin(second.url, TOKEN);
     const cvm2 = createTencentClients({ endpoint: second.url, credential: DEFAULT_CREDENTIALS }).cvm(REGION);
     const image = await waitFor(async () => {
       const i = (await cvm2.DescribeImages({ ImageIds: [ImageId!] })).ImageSet![0];
@@ -82,7 +85,7 @@ it('keeps resources, pending transitions and guest files across a restart with -
 it('a command still running when the emulator stops ends FAILED after the restart', async () => {
   const stateFile = join(dir, 'tat-state.json');
   const first = await startProcess(['--state-file', stateFile]);
-  const instanceId = await new EmulatorAdmin(first.url).createInstance();
+  const instanceId = await new EmulatorAdmin(first.url, TOKEN).createInstance();
   const tat1 = createTencentClients({ endpoint: first.url, credential: DEFAULT_CREDENTIALS }).tat(REGION);
   const { InvocationId } = await tat1.RunCommand({
     Content: Buffer.from('sleep 60').toString('base64'),

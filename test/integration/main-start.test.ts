@@ -21,7 +21,12 @@ const portOpen = (port: number) =>
 
 async function startMain(extra: string[] = []) {
   const ports = { temporal: await freePort(), ui: await freePort(), emulator: await freePort() };
-  const env: NodeJS.ProcessEnv = { TEMPORAL_ADDRESS: '', TENCENTCLOUD_ENDPOINT: '', CVM_IMAGE_TASK_QUEUE: '' };
+  const env: NodeJS.ProcessEnv = {
+    TEMPORAL_ADDRESS: '',
+    TENCENTCLOUD_ENDPOINT: '',
+    CVM_IMAGE_TASK_QUEUE: '',
+    CVM_IMAGE_EMULATOR_TOKEN: '',
+  };
   const args = ['--temporal-port', String(ports.temporal), '--ui-port', String(ports.ui)];
   args.push('--emulator-port', String(ports.emulator), '--speed', '2000', ...extra);
   return { proc: spawnNpm('start', args, env), ports };
@@ -76,7 +81,13 @@ describe('npm start', () => {
 
       const ui = await fetch(`http://localhost:${ports.ui}/`);
       expect(ui.status).toBe(200);
-      const emu = await fetch(`http://127.0.0.1:${ports.emulator}/_emulator/state`);
+      const token = /Admin API token \(this process only; .*\): (\S+)/.exec(out)?.[1];
+      expect(token).toMatch(/^[\w-]{32,}$/);
+      const noToken = await fetch(`http://127.0.0.1:${ports.emulator}/_emulator/state`);
+      expect(noToken.status).toBe(401);
+      const emu = await fetch(`http://127.0.0.1:${ports.emulator}/_emulator/state`, {
+        headers: { Authorization: `Bearer ${token}` },
+      });
       expect(((await emu.json()) as { instances: unknown[] }).instances.length).toBeGreaterThanOrEqual(3);
 
       const connection = await Connection.connect({ address: `127.0.0.1:${ports.temporal}` });

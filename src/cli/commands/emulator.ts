@@ -22,14 +22,14 @@ export function emulatorCommand(io: CliIO): Command {
   return new Command('emulator')
     .description('run the local Tencent Cloud emulator (CVM, CBS, TAT) in the foreground')
     .option('--port <port>', 'port to listen on (0 = a free one)', parsePort, 0)
-    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--host <host>', 'address to listen on (TAT runs real bash here: keep it loopback)', '127.0.0.1')
     .option('--speed <n>', 'divide every realistic duration by n (e.g. 60: image creation in seconds)', parseSpeed)
     .option('--state-file <file>', 'keep state (and guest files) across restarts in this JSON file')
     .addOption(new Option('--seed <name>', 'load demo instances in ap-guangzhou').choices(['demo']))
     .option('--no-rate-limits', "turn off Tencent's per-action rate limits")
-    .option('--quiet', 'log nothing but the ready line')
+    .option('--quiet', 'log nothing but the ready line and the admin token line')
     .action(async (flags) => {
-      const { startEmulator } = await import('../../emulator');
+      const { adminTokenLine, startEmulator } = await import('../../emulator');
       const emulator = await startEmulator({
         port: flags.port,
         host: flags.host,
@@ -40,6 +40,7 @@ export function emulatorCommand(io: CliIO): Command {
         quiet: flags.quiet,
       });
       io.out.write(`Tencent Cloud emulator listening on ${emulator.url}\n`);
+      io.out.write(`${adminTokenLine(emulator)}\n`);
       if (!flags.quiet) io.out.write(`Point the worker at it: TENCENTCLOUD_ENDPOINT=${emulator.url}\n`);
       await untilStopSignal();
       await emulator.close();

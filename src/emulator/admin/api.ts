@@ -4,6 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
+import type { AccessPolicy } from '../core/access';
 import type { Clock } from '../core/clock';
 import type { World } from '../core/context';
 import { faultsBodySchema, type Faults } from '../core/faults';
@@ -21,6 +22,7 @@ export interface AdminDeps {
   limiter: RateLimiter;
   log: RequestLog;
   credentials: Map<string, string>;
+  access: AccessPolicy;
   onReset: () => void;
 }
 
@@ -92,6 +94,15 @@ export function createAdmin(deps: AdminDeps) {
   return async (req: IncomingMessage, body: Buffer, res: ServerResponse): Promise<void> => {
     const path = new URL(req.url ?? '/', 'http://emulator').pathname.replace(/^\/_emulator\//, '').replace(/\/$/, '');
     const route = routes[`${req.method} ${path}`];
+    // Everything but `GET health` (which says only "ok") wants the process's token: docs/security.md.
+    if (!(req.method === 'GET' && path === 'health') && !deps.access.adminAuthorized(req)) {
+      return sendJson(
+        res,
+        401,
+        { error: 'the admin API wants "Authorization: Bearer <token>" (CVM_IMAGE_EMULATOR_TOKEN)' },
+        { 'WWW-Authenticate': 'Bearer realm="cvm-image emulator"' },
+      );
+    }
     try {
       if (!route) throw new AdminError(404, `no admin route ${req.method} /_emulator/${path}`);
       world.store.settle();

@@ -51,7 +51,8 @@ export function currentConfig(deps: AdminDeps) {
       default: deps.world.store.state.config.defaultImageQuota,
       ...deps.world.store.state.config.imageQuota,
     },
-    secretIds: [...deps.credentials.keys()],
+    /** How many credentials are accepted: never which (a SecretId is half a credential). */
+    credentials: deps.credentials.size,
     rateLimits: deps.limiter.enabled,
   };
 }

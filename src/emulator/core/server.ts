@@ -4,6 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { AccessPolicy } from './access';
 import type { ActionContext, World } from './context';
 import { ApiError, errorBody } from './errors';
 import type { Faults } from './faults';
@@ -25,6 +26,8 @@ export interface FrontDeps {
   faults: Faults;
   log: RequestLog;
   admin: (req: IncomingMessage, body: Buffer, res: ServerResponse) => Promise<void>;
+  /** Host / Origin checks, before anything else (core/access.ts). */
+  access: AccessPolicy;
   quiet: boolean;
 }
 
@@ -66,6 +69,8 @@ export function createFront(deps: FrontDeps) {
     const trace = header(req, 'x-tc-traceid');
     const traceHeaders: Record<string, string> = trace ? { 'X-TC-TraceId': trace } : {};
     let action = header(req, 'x-tc-action') ?? '';
+    const refused = deps.access.refusal(req);
+    if (refused) return sendJson(res, 403, { error: refused });
     try {
       const body = await readBody(req);
       const url = new URL(req.url ?? '/', 'http://emulator');

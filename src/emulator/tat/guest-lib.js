@@ -22,6 +22,12 @@ const PSEUDO = [
   'cifs',
 ];
 
+/**
+ * A guest path made canonical as the guest's kernel would: `..` stops at the guest's `/` (as in any root), so
+ * `/../../tmp/x` is `/tmp/x` and path.join(GUEST_ROOT, it) never leads outside the guest tree.
+ */
+const guestPath = (p) => path.posix.resolve('/', p);
+
 /** @returns {{device: string, fsUuid: string, fsLabel: string, sizeGb: number, usage: string}[]} */
 function disks() {
   try {
@@ -60,7 +66,12 @@ function fstab() {
     .filter((l) => l && !l.startsWith('#'))
     .map((l) => {
       const [source, target = '', fstype = 'auto', options = 'defaults'] = l.split(/\s+/);
-      return { source, target, fstype, options: options.split(',') };
+      return {
+        source,
+        target: target.startsWith('/') ? guestPath(target) : target,
+        fstype,
+        options: options.split(','),
+      };
     });
 }
 
@@ -107,6 +118,7 @@ function parseFlags(args, withValue) {
 
 module.exports = {
   GUEST_ROOT,
+  guestPath,
   disks,
   hasFs,
   partition,

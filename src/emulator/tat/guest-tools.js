@@ -12,6 +12,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const {
   GUEST_ROOT,
+  guestPath,
   disks,
   hasFs,
   partition,
@@ -23,7 +24,8 @@ const {
   parseFlags,
 } = require('./guest-lib.js');
 
-function mountOne(source, target, fstype) {
+function mountOne(source, mountPoint, fstype) {
+  const target = guestPath(mountPoint);
   const d = resolve(source);
   if (!d) {
     console.error(`mount: ${target}: special device ${source} does not exist.`);
@@ -81,7 +83,8 @@ function umount(args) {
   for (const what of rest) {
     const list = readMounts();
     const d = resolve(what);
-    const idx = list.findIndex((m) => m.target === what || m.source === what || (d && m.source === partition(d)));
+    const at = what.startsWith('/') ? guestPath(what) : what;
+    const idx = list.findIndex((m) => m.target === at || m.source === what || (d && m.source === partition(d)));
     if (idx < 0) {
       console.error(`umount: ${what}: not mounted.`);
       code = 32;
