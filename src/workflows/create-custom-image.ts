@@ -10,7 +10,7 @@ import { calls, run, undo, waits, within } from './activity-proxies';
 import { decideShutdown } from './decisions';
 import { distribute } from './distribute-step';
 import { dryRun } from './dry-run';
-import { fstabRefusal, planGuestPrep } from './fstab-step';
+import { fstabRefusal, planFstabFix, planGuestPrep } from './fstab-step';
 import { launchAndVerify } from './launch-step';
 import { formatDuration } from './durations';
 import { isWaitProgress, progressQuery, waitProgressSignal } from './messages';
@@ -113,20 +113,15 @@ export async function createCustomImage(raw: CreateCustomImageInput): Promise<Cr
           run: () =>
             run(undo.restoreFstab, `Undo: restore /etc/fstab on ${input.instanceId}`, [where]).then(() => undefined),
         });
-        fstabLines = (
-          await run(calls.fixFstab, `Comment out data-disk lines in /etc/fstab of ${input.instanceId}`, [where]).catch(
-            (err) => {
-              // TAT refused to deliver the script (agent offline, instance not running): nothing ran.
-              if (failureType(err) === NON_RETRYABLE.guestAgentOffline) forgetFstab();
-              throw err;
-            },
-          )
-        ).dataLines;
+        const fix = planFstabFix(input.instanceId, where, dataDisks);
+        const fixed = await run(calls.fixFstab, fix.summary, [fix.args]).catch((err) => {
+          // TAT refused to deliver the script (agent offline, instance not running): nothing ran.
+          if (failureType(err) === NON_RETRYABLE.guestAgentOffline) forgetFstab();
+          throw err;
+        });
+        fstabLines = fixed.dataLines;
         if (!fstabLines.length) forgetFstab();
-        else
-          result.warnings.push(
-            `commented out ${fstabLines.length} data-disk line(s) of /etc/fstab while imaging: ${fstabLines.map((l) => l.text.trim()).join(' | ')}`,
-          );
+        else result.warnings.push(fix.warning(fixed));
       }
     }
 

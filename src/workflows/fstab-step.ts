@@ -2,8 +2,10 @@
  * Step 4's decisions: whether the guest's /etc/fstab must be prepared (Linux, fstab mode, reachable over
  * TAT), and the refusal `fstab: "check"` gives when data-disk lines are present.
  */
-import { ApplicationFailure } from '@temporalio/workflow';
-import { NON_RETRYABLE, type FstabLine, type InstanceFacts } from '../activities/types';
+import { ApplicationFailure, patched } from '@temporalio/workflow';
+import type { FixMode, GuestRef } from '../activities/guest';
+import { NON_RETRYABLE, type FstabLine, type FstabScan, type InstanceFacts } from '../activities/types';
+import type { DataDiskMode } from './types';
 import { invalidInput, type PipelineInput } from './validation';
 
 export /** Linux with fstab ≠ ignore needs the guest; a stopped instance cannot be reached over TAT. */
@@ -35,4 +37,36 @@ export function fstabRefusal(instanceId: string, lines: FstabLine[]): Applicatio
     NON_RETRYABLE.fstabDataDiskLines,
     { lines },
   );
+}
+
+/**
+ * How step 5 prepares /etc/fstab. The seed's caution ("if the image is created while data-disk entries are
+ * in /etc/fstab, instances launched from the image will not start normally … comment out or delete the
+ * self-configured data-disk lines", creating-custom-images, Cautions) is about images without the data disks.
+ * A whole-machine image (dataDisks "include", CreateImage DataDiskIds) carries them, so commenting the lines
+ * out left launched instances without their disks mounted (#13 item 7). There the lines stay active with
+ * nofail added: launched instances mount their disks, and one launched without a disk still boots (systemd.mount(5):
+ * with nofail the mount is only wanted, not required, by local-fs.target). Gated: runs that began before
+ * keep commenting out.
+ */
+export function planFstabFix(
+  instanceId: string,
+  where: GuestRef,
+  dataDisks: DataDiskMode,
+): { summary: string; args: GuestRef & { mode?: FixMode }; warning: (scan: FstabScan) => string } {
+  const nofail = dataDisks === 'include' && patched('fstab-include-nofail');
+  const rows = (scan: FstabScan) => scan.dataLines.map((l) => l.text.trim()).join(' | ');
+  const count = (scan: FstabScan) => scan.dataLineCount ?? scan.dataLines.length;
+  return nofail
+    ? {
+        summary: `Add nofail to the data-disk lines in /etc/fstab of ${instanceId} (the image includes the disks)`,
+        args: { ...where, mode: 'nofail' },
+        warning: (scan) =>
+          `made ${count(scan)} data-disk line(s) of /etc/fstab nofail while imaging (the image includes the data disks): ${rows(scan)}`,
+      }
+    : {
+        summary: `Comment out data-disk lines in /etc/fstab of ${instanceId}`,
+        args: where,
+        warning: (scan) => `commented out ${count(scan)} data-disk line(s) of /etc/fstab while imaging: ${rows(scan)}`,
+      };
 }

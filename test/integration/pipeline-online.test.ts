@@ -126,10 +126,15 @@ describe('createCustomImage: online instance with a data disk', () => {
     expect(result.snapshotIds).toEqual([]);
     const { newImages, newInstances } = await leftovers(emu, before);
     expect(newImages[0].snapshotIds).toHaveLength(2); // system disk and data disk, bound to the image
+    // The image carries the data line active (nofail), not commented out: any instance launched from it
+    // mounts the disk it brings (#13 item 7); the source gets its fstab back byte for byte.
+    expect(newImages[0].files['/etc/fstab']).toMatch(/^UUID=6f1b2c3d-\S+ \/data ext4 defaults,nofail 0 2$/m);
+    expect(newImages[0].files['/etc/fstab']).not.toMatch(/^#cvm-image-pipeline:[0-9a-f]{12}# /m);
+    expect((await instanceView(emu, instanceId)).files['/etc/fstab']).toBe(fixture.files!['/etc/fstab']);
     expect(newInstances.map((i) => i.id)).toEqual(result.launchedInstanceIds);
     const launched = newInstances[0];
     expect([launched.state, launched.agentStatus, launched.dataDiskIds.length]).toEqual(['RUNNING', 'Online', 1]);
-    expect(launched.files['/etc/fstab']).toMatch(/^UUID=6f1b2c3d-\S+\t\/data\text4\tdefaults,nofail\t0 2$/m);
+    expect(launched.files['/etc/fstab']).toMatch(/^UUID=6f1b2c3d-\S+\s\/data\sext4\sdefaults,nofail\s0 2$/m);
     expect(launched.files['/data/README']).toBe('business data\n');
     await emu.clients.cvm(REGION).TerminateInstances({ InstanceIds: result.launchedInstanceIds });
   });
