@@ -1,9 +1,10 @@
 /**
  * Distributing a finished image: copies to other regions (SyncImages) and sharing with other accounts
- * (ModifyImageSharePermission), and undoing both. SyncImages has no ClientToken: an attempt first looks
- * for the copies an earlier attempt made (by the run tag, else by name as a copy), so a retry never
- * copies twice.
+ * (ModifyImageSharePermission), and undoing both. SyncImages has no ClientToken: a retry first looks
+ * for the copies an earlier attempt made, adopting only copies provably this run's own, so it never
+ * copies twice and never claims someone else's copy.
  */
+import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Image } from 'tencentcloud-sdk-nodejs/tencentcloud/services/cvm/v20170312/cvm_models';
 import { hasTag, type ActivityRuntime } from './runtime';
@@ -24,36 +25,87 @@ export interface CopyArgs {
   destinationRegions: string[];
 }
 
+/** What a copyImage attempt heartbeats, so a retry knows which namesakes were there before it. */
+interface CopyDetails {
+  namesakes: Record<string, string[]>;
+  synced?: ImageCopy[];
+}
+
 const SHARE_BATCH = 10;
+/** Tencent's CreatedTime has second precision and its clock is not ours: how far apart they may be. */
+const CLOCK_MARGIN_MS = 5 * 60_000;
 
 export function distributionActivities(rt: ActivityRuntime) {
-  /** This run's copy in a region: tagged with the run, or a synced image of the same name. */
-  async function findCopy(region: string, imageName: string, runId: string): Promise<Image | undefined> {
+  async function namesakes(region: string, imageName: string): Promise<Image[]> {
     const res = await rt.api.cvm(region, 'DescribeImages', (c) =>
       c.DescribeImages({ Filters: [{ Name: 'image-name', Values: [imageName] }], Limit: 100 }),
     );
-    const named = (res.ImageSet ?? []).filter((i) => i.ImageName === imageName && i.ImageType === 'PRIVATE_IMAGE');
-    return named.find((i) => hasTag(i.Tags, TAG_RUN_ID, runId)) ?? named.find((i) => i.ImageSource === 'SYNC_IMAGE');
+    return (res.ImageSet ?? []).filter((i) => i.ImageName === imageName && i.ImageType === 'PRIVATE_IMAGE');
+  }
+
+  /**
+   * This run's copy in a region, when SyncImages' answer was lost. SyncImages copies are not documented
+   * to carry the source's tags nor to name their source (ImageSource lists OFFICIAL, CREATE_IMAGE,
+   * EXTERNAL_IMPORT only: cvm_models.d.ts `Image.ImageSource`), so a copy is ours only if it carries our
+   * run tag, or it is a namesake that was not there before this run's first attempt (by the ids heartbeated
+   * then, and by its CreatedTime). Never a leftover copy of someone else's image with the same name (#13 item 4).
+   */
+  async function ownCopy(
+    region: string,
+    imageName: string,
+    runId: string,
+    fresh?: { since: number; before: string[] },
+  ): Promise<Image | undefined> {
+    const named = await namesakes(region, imageName);
+    const tagged = named.find((i) => hasTag(i.Tags, TAG_RUN_ID, runId));
+    if (tagged || !fresh) return tagged;
+    const candidates = named.filter(
+      (i) =>
+        !fresh.before.includes(i.ImageId ?? '') && Date.parse(i.CreatedTime ?? '') >= fresh.since - CLOCK_MARGIN_MS,
+    );
+    // Two candidates: one is not ours and we cannot tell which; adopting neither makes a new copy.
+    return candidates.length === 1 ? candidates[0] : undefined;
   }
 
   return {
-    /** SyncImages to every destination that has no copy from this run yet. */
+    /**
+     * SyncImages to every destination that has no copy from this run yet. The ids SyncImages returns are
+     * heartbeated and returned before anything else; a retry adopts only copies that are provably this
+     * run's own (ownCopy).
+     */
     async copyImage(args: CopyArgs): Promise<ImageCopy[]> {
+      const ctx = Context.current();
       const { runId } = pipelineRef();
-      const copies: ImageCopy[] = [];
+      const earlier = ctx.info.heartbeatDetails as CopyDetails | undefined;
+      if (earlier?.synced?.length === args.destinationRegions.length) return earlier.synced;
+      const before: Record<string, string[]> = earlier?.namesakes ?? {};
+      const since = ctx.info.scheduledTimestampMs;
+      const copies: ImageCopy[] = [...(earlier?.synced ?? [])];
       const missing: string[] = [];
       for (const region of args.destinationRegions) {
-        const found = await findCopy(region, args.imageName, runId);
+        if (copies.some((c) => c.region === region)) continue;
+        // The first attempt made nothing yet: every namesake there is someone else's.
+        const fresh = ctx.info.attempt > 1 ? { since, before: before[region] ?? [] } : undefined;
+        const found = await ownCopy(region, args.imageName, runId, fresh);
         if (found?.ImageId) copies.push({ region, imageId: found.ImageId });
-        else missing.push(region);
+        else {
+          missing.push(region);
+          if (ctx.info.attempt === 1) before[region] = (await namesakes(region, args.imageName)).map((i) => i.ImageId!);
+        }
       }
       if (!missing.length) return copies;
+      ctx.heartbeat({ namesakes: before, synced: copies } satisfies CopyDetails);
       const res = await rt.api.cvm(args.region, 'SyncImages', (c) =>
         c.SyncImages({ ImageIds: [args.imageId], DestinationRegions: missing, ImageSetRequired: true }),
       );
-      for (const region of missing) {
-        const made = res.ImageSet?.find((s) => s.Region === region)?.ImageId;
-        const id = made ?? (await findCopy(region, args.imageName, runId))?.ImageId;
+      const made = missing.flatMap((region) => {
+        const imageId = res.ImageSet?.find((s) => s.Region === region)?.ImageId;
+        return imageId ? [{ region, imageId }] : [];
+      });
+      copies.push(...made);
+      ctx.heartbeat({ namesakes: before, synced: copies } satisfies CopyDetails);
+      for (const region of missing.filter((r) => !made.some((m) => m.region === r))) {
+        const id = (await ownCopy(region, args.imageName, runId, { since, before: before[region] ?? [] }))?.ImageId;
         if (!id) {
           throw ApplicationFailure.retryable(
             `SyncImages returned no copy for ${region} and none is visible yet`,
@@ -86,14 +138,23 @@ export function distributionActivities(rt: ActivityRuntime) {
       }
     },
 
-    /** Compensation: deletes this run's copies (known ids, or found again), with their snapshots. */
-    async deleteImageCopies(args: { imageName: string; destinationRegions: string[]; copies: ImageCopy[] }) {
+    /**
+     * Compensation: deletes this run's copies, with their snapshots: the ids copyImage returned, else a
+     * copy provably this run's own (tagged, or a namesake made after `since`, when the copy step began).
+     */
+    async deleteImageCopies(args: {
+      imageName: string;
+      destinationRegions: string[];
+      copies: ImageCopy[];
+      since?: number;
+    }) {
       const { runId } = pipelineRef();
       const deleted: ImageCopy[] = [];
       for (const region of args.destinationRegions) {
+        const fresh = args.since === undefined ? undefined : { since: args.since, before: [] };
         const id =
           args.copies.find((c) => c.region === region)?.imageId ??
-          (await findCopy(region, args.imageName, runId))?.ImageId;
+          (await ownCopy(region, args.imageName, runId, fresh))?.ImageId;
         if (!id) continue;
         // A copy still SYNCING cannot be deleted yet.
         const [present] = await waitForAll<Image, boolean>({
