@@ -11,7 +11,7 @@ import { resolveDurations } from '../src/emulator/core/durations';
 import { REGIONS } from '../src/emulator/core/regions';
 import type { PollerMode } from '../src/activities/pollers';
 import { DOCUMENTED_LIMITS, DEFAULT_LIMIT } from '../src/activities/rate-limit';
-import { pipelineWorkflowId, type CreateCustomImageInput } from '../src/workflows/types';
+import { pipelineWorkflowId, type CreateCustomImageInput } from '../src/contract';
 import { startChaosEnv } from '../test/chaos/environment';
 import { fleetMember, followAll, startPipeline, type StartedPipeline } from '../test/chaos/fleet';
 import {

@@ -4,7 +4,7 @@
  */
 import type { SettledEvent } from '../src/emulator/state/types';
 import type { Durations } from '../src/emulator';
-import type { CreateCustomImageResult, StageName } from '../src/workflows/types';
+import type { CreateCustomImageResult, StageName } from '../src/contract';
 
 export interface Quantiles {
   p50: number;

@@ -14,7 +14,7 @@ import { assertPortsFree } from './devserver/ports';
 import { resolveTemporalCli } from './devserver/temporal-cli';
 import { taskQueueFromEnv } from './temporal/connection';
 import { createWorker, installRuntime } from './worker';
-import { pipelineWorkflowId, type CreateCustomImageInput } from './workflows/types';
+import { pipelineWorkflowId, type CreateCustomImageInput } from './contract';
 
 interface StartFlags {
   demo?: boolean;

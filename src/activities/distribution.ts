@@ -9,7 +9,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Image } from 'tencentcloud-sdk-nodejs/tencentcloud/services/cvm/v20170312/cvm_models';
 import { hasTag, type ActivityRuntime } from './runtime';
 import { codeOf } from './tencent-api';
-import { NON_RETRYABLE, RETRYABLE_TENCENT_ERROR, TAG_RUN_ID } from './types';
+import { NON_RETRYABLE, RETRYABLE_TENCENT_ERROR, TAG_RUN_ID } from '../contract';
 import { pipelineRef, visibilityWindow, waitForAll } from './waiting';
 
 export interface ImageCopy {

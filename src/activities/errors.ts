@@ -3,7 +3,7 @@
  * Activities call `classify` on whatever the SDK threw and rethrow the typed `ApplicationFailure`.
  */
 import { ApplicationFailure } from '@temporalio/common';
-import { NON_RETRYABLE, RETRYABLE_TENCENT_ERROR } from './types';
+import { NON_RETRYABLE, RETRYABLE_TENCENT_ERROR } from '../contract';
 
 type Verdict = { retryable: true } | { retryable: false; type: string };
 

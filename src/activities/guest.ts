@@ -10,7 +10,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { ActivityRuntime } from './runtime';
 import { codeOf } from './tencent-api';
 import { runShell } from './tat';
-import { NON_RETRYABLE, RETRYABLE_TENCENT_ERROR, type FstabLine, type FstabScan, type PipelineRef } from './types';
+import { NON_RETRYABLE, RETRYABLE_TENCENT_ERROR, type FstabLine, type FstabScan, type PipelineRef } from '../contract';
 import { pipelineRef } from './waiting';
 
 export type FstabScript = 'scan' | 'fix' | 'restore' | 'apply';

@@ -5,7 +5,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { Image } from 'tencentcloud-sdk-nodejs/tencentcloud/services/cvm/v20170312/cvm_models';
 import { hasTag, type ActivityRuntime } from './runtime';
-import { NON_RETRYABLE, TAG_RUN_ID, TAG_WORKFLOW_ID, type PipelineRef } from './types';
+import { NON_RETRYABLE, TAG_RUN_ID, TAG_WORKFLOW_ID, type PipelineRef } from '../contract';
 
 const PAGE = 100;
 

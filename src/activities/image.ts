@@ -16,7 +16,7 @@ import {
   type CreateImageArgs,
   type CreateImageOutcome,
   type ImageFacts,
-} from './types';
+} from '../contract';
 import { pipelineRef, visibilityWindow, waitForAll } from './waiting';
 
 export interface DeleteImageArgs {

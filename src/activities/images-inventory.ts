@@ -7,13 +7,19 @@ import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import type { Image } from 'tencentcloud-sdk-nodejs/tencentcloud/services/cvm/v20170312/cvm_models';
 import type { Snapshot } from 'tencentcloud-sdk-nodejs/tencentcloud/services/cbs/v20170312/cbs_models';
-import { CvmImageId, CvmPipelineStage } from '../workflows/search-attributes';
-import { WORKFLOW_TYPE } from '../workflows/types';
+import {
+  CvmImageId,
+  CvmPipelineStage,
+  WORKFLOW_TYPE,
+  type ImageSnapshot,
+  type ImageUse,
+  type InventoryImage,
+  TAG_RUN_ID,
+  TAG_WORKFLOW_ID,
+} from '../contract';
 import { listPrivateImages } from './image-lookup';
-import type { ImageSnapshot, ImageUse, InventoryImage } from './lifecycle-types';
 import type { ActivityRuntime } from './runtime';
 import { codeOf } from './tencent-api';
-import { TAG_RUN_ID, TAG_WORKFLOW_ID } from './types';
 
 const PAGE = 100;
 const OWN_TAG_PREFIX = 'cvm-image-pipeline:';

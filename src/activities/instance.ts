@@ -5,7 +5,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { Instance } from 'tencentcloud-sdk-nodejs/tencentcloud/services/cvm/v20170312/cvm_models';
 import type { ActivityRuntime } from './runtime';
-import { NON_RETRYABLE, RETRYABLE_TENCENT_ERROR, type InstanceFacts } from './types';
+import { NON_RETRYABLE, RETRYABLE_TENCENT_ERROR, type InstanceFacts } from '../contract';
 import { visibilityWindow, waitForAll } from './waiting';
 
 /** States an instance passes through on its own; inspection waits them out. */

@@ -15,7 +15,7 @@ import {
   TAG_WORKFLOW_ID,
   type LaunchArgs,
   type PipelineRef,
-} from './types';
+} from '../contract';
 import { pipelineRef, waitForAll } from './waiting';
 import { Context } from '@temporalio/activity';
 

@@ -6,10 +6,9 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { Image } from 'tencentcloud-sdk-nodejs/tencentcloud/services/cvm/v20170312/cvm_models';
 import type { Snapshot } from 'tencentcloud-sdk-nodejs/tencentcloud/services/cbs/v20170312/cbs_models';
-import type { LeftoverSnapshots } from './lifecycle-types';
+import { type LeftoverSnapshots, RETRYABLE_TENCENT_ERROR } from '../contract';
 import type { ActivityRuntime } from './runtime';
 import { codeOf } from './tencent-api';
-import { RETRYABLE_TENCENT_ERROR } from './types';
 import { waitForAll } from './waiting';
 
 /** ModifyImageSharePermission takes a bounded list of accounts per call. */

@@ -13,7 +13,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Image, Instance } from 'tencentcloud-sdk-nodejs/tencentcloud/services/cvm/v20170312/cvm_models';
 import type { Snapshot } from 'tencentcloud-sdk-nodejs/tencentcloud/services/cbs/v20170312/cbs_models';
 import type { AutomationAgentInfo } from 'tencentcloud-sdk-nodejs/tencentcloud/services/tat/v20201028/tat_models';
-import { NON_RETRYABLE } from './types';
+import { NON_RETRYABLE } from '../contract';
 import type { TencentApi } from './tencent-api';
 
 /** What a waiter makes of the latest view of its resource (undefined: not returned by Describe*). */

@@ -6,7 +6,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { duplicateName, listPrivateImages, madeBy } from './image-lookup';
 import type { ActivityRuntime } from './runtime';
-import { NON_RETRYABLE, type QuotaReport } from './types';
+import { NON_RETRYABLE, type QuotaReport } from '../contract';
 import { pipelineRef } from './waiting';
 
 /** Tencent's documented default when DescribeImageQuota answers nothing. */

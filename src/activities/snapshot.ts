@@ -18,7 +18,7 @@ import {
   type SnapshotArgs,
   type SnapshotFacts,
   type WaitProgress,
-} from './types';
+} from '../contract';
 import { pipelineRef, visibilityWindow, waitForAll } from './waiting';
 
 export interface SnapshotRef {

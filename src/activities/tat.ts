@@ -5,7 +5,7 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { ActivityRuntime } from './runtime';
-import { NON_RETRYABLE, RETRYABLE_TENCENT_ERROR } from './types';
+import { NON_RETRYABLE, RETRYABLE_TENCENT_ERROR } from '../contract';
 
 const FINAL = new Set([
   'SUCCESS',

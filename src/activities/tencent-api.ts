@@ -8,7 +8,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { CbsClient, CvmClient, TatClient, TencentClients } from '../cloud/clients';
 import { classify } from './errors';
 import type { RateLimiter } from './rate-limit';
-import { RETRYABLE_TENCENT_ERROR } from './types';
+import { RETRYABLE_TENCENT_ERROR } from '../contract';
 
 const READ_TRIES = 3;
 const READ_BACKOFF_MS = 200;

@@ -5,7 +5,7 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { BatchPoller, Decision } from './pollers';
-import { NON_RETRYABLE, type PipelineRef, type WaitDetails } from './types';
+import { NON_RETRYABLE, type PipelineRef, type WaitDetails } from '../contract';
 
 export interface WaitManyOptions<R, T> {
   poller: BatchPoller<R>;

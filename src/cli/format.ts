@@ -1,6 +1,6 @@
 /** Plain-text renderings of results, progress and lists for the terminal. */
 import type { PipelineSummary } from '../client/pipeline-client';
-import type { CreateCustomImageResult, PipelineProgress } from '../workflows/types';
+import type { CreateCustomImageResult, PipelineProgress } from '../contract';
 
 /** 65 s → "1m05s"; 3725 s → "1h02m05s". */
 export function formatElapsed(ms: number): string {

@@ -8,7 +8,7 @@ import {
   type LaunchOptions,
   type PipelineTimeouts,
   type ShutdownMode,
-} from '../workflows/types';
+} from '../contract';
 
 export const SHUTDOWN_MODES: ShutdownMode[] = ['auto', 'always', 'never'];
 export const DATA_DISK_MODES: DataDiskMode[] = ['snapshot', 'include', 'exclude'];

@@ -1,6 +1,6 @@
 /** Plain-text renderings of schedules and the snapshot cost estimate. */
 import type { ImageSchedule } from '../client/schedules';
-import type { ImageInventoryResult } from '../workflows/lifecycle-types';
+import type { ImageInventoryResult } from '../contract';
 
 export function table(rows: string[][]): string {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));

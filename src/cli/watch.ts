@@ -5,7 +5,7 @@
 import { CancelledFailure } from '@temporalio/common';
 import { Presets, SingleBar } from 'cli-progress';
 import type { PipelineClient } from '../client/pipeline-client';
-import type { CreateCustomImageResult, PipelineProgress, StageName } from '../workflows/types';
+import type { CreateCustomImageResult, PipelineProgress, StageName } from '../contract';
 import { formatElapsed } from './format';
 
 export type WatchOutcome = { ok: true; result: CreateCustomImageResult } | { ok: false; error: unknown };

@@ -2,8 +2,8 @@
 export * from './pipeline-client';
 export * from './list-query';
 export * from './metadata';
-export * from '../workflows/types';
-export * from '../workflows/search-attributes';
+export * from '../contract';
 export * from './schedules';
 export * from './inventory';
-export * from '../workflows/lifecycle-types';
+/** The workflow's own input check, so a service (and the CLI) can refuse bad input before starting a run. */
+export { validateInput, type FieldProblem } from '../workflows/validation';

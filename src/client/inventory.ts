@@ -5,11 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
-import {
-  INVENTORY_WORKFLOW_TYPE,
-  type ImageInventoryInput,
-  type ImageInventoryResult,
-} from '../workflows/lifecycle-types';
+import { INVENTORY_WORKFLOW_TYPE, type ImageInventoryInput, type ImageInventoryResult } from '../contract';
 import { lifecycleProblems, validateInventoryInput } from '../workflows/lifecycle-validation';
 import { InvalidScheduleError } from './schedules';
 

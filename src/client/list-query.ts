@@ -1,5 +1,5 @@
 /** Visibility queries over the pipeline search attributes (the same syntax the Temporal CLI and UI use). */
-import { WORKFLOW_TYPE } from '../workflows/types';
+import { WORKFLOW_TYPE } from '../contract';
 
 export const EXECUTION_STATUSES = [
   'Running',

@@ -3,8 +3,7 @@
  * metadata) and the search attributes an operator filters by.
  */
 import type { SearchAttributePair } from '@temporalio/common';
-import type { CreateCustomImageInput } from '../workflows/types';
-import { CvmInstanceId, CvmPipelineStage, CvmRegion } from '../workflows/search-attributes';
+import { type CreateCustomImageInput, CvmInstanceId, CvmPipelineStage, CvmRegion } from '../contract';
 
 /** Stage recorded at start; the workflow replaces it with its real stages. */
 export const QUEUED_STAGE = 'queued';

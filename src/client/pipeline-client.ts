@@ -7,8 +7,11 @@ import { Client, Connection, type ConnectionOptions, type WorkflowExecutionInfo 
 import { WorkflowExecutionAlreadyStartedError, type DataConverter } from '@temporalio/common';
 import { dataConverterFromEnv } from '../codec/env';
 import { taskQueueFromEnv, temporalTargetFromEnv } from '../temporal/connection';
-import { CvmImageId, CvmInstanceId, CvmPipelineStage, CvmRegion } from '../workflows/search-attributes';
 import {
+  CvmImageId,
+  CvmInstanceId,
+  CvmPipelineStage,
+  CvmRegion,
   APPROVE_UPDATE,
   PROGRESS_QUERY,
   REJECT_UPDATE,
@@ -17,7 +20,7 @@ import {
   type CreateCustomImageInput,
   type CreateCustomImageResult,
   type PipelineProgress,
-} from '../workflows/types';
+} from '../contract';
 import { validateInput } from '../workflows/validation';
 import { pipelineListQuery, type PipelineFilter } from './list-query';
 import { pipelineDetails, pipelineSummary, startSearchAttributes } from './metadata';

@@ -13,9 +13,9 @@ import {
   rotationScheduleId,
   type RefreshCustomImageInput,
   type RotateImagesInput,
-} from '../workflows/lifecycle-types';
+  type CreateCustomImageInput,
+} from '../contract';
 import { lifecycleProblems, validateRefreshInput, validateRotateInput } from '../workflows/lifecycle-validation';
-import type { CreateCustomImageInput } from '../workflows/types';
 import { validateInput } from '../workflows/validation';
 
 /** An interval such as "1d" or "6h" (at least 1 s), or a cron expression such as "0 3 * * *" (UTC). */

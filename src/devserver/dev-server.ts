@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import { Connection } from '@temporalio/client';
-import { SEARCH_ATTRIBUTE_NAMES } from '../workflows/search-attributes';
+import { SEARCH_ATTRIBUTE_NAMES } from '../contract';
 import { resolveTemporalCli } from './temporal-cli';
 
 export interface DevServerOptions {
@@ -112,7 +112,7 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
 /** Last resort on machines with internet: the SDK downloads and runs the CLI itself. */
 async function startWithSdkDownload(opts: DevServerOptions): Promise<DevServer> {
   const { TestWorkflowEnvironment } = await import('@temporalio/testing');
-  const { CvmRegion, CvmInstanceId, CvmImageId, CvmPipelineStage } = await import('../workflows/search-attributes');
+  const { CvmRegion, CvmInstanceId, CvmImageId, CvmPipelineStage } = await import('../contract/search-attributes');
   const env = await TestWorkflowEnvironment.createLocal({
     server: {
       executable: { type: 'cached-download' },

@@ -5,7 +5,7 @@
  */
 import { ActivityCancellationType, type ActivityOptions } from '@temporalio/workflow';
 import type { PipelineActivities } from '../activities';
-import { NON_RETRYABLE_ERROR_TYPES } from '../activities/types';
+import { NON_RETRYABLE_ERROR_TYPES } from '../contract';
 import { routedToBudgetQueues } from './budget-routing';
 
 export const calls = routedToBudgetQueues<PipelineActivities>({

@@ -3,7 +3,7 @@
  * `approveShutdown` or `rejectShutdown` update. Their validators refuse them when nothing is pending.
  */
 import { condition, setHandler } from '@temporalio/workflow';
-import { approveShutdownUpdate, rejectShutdownUpdate } from './messages';
+import { approveShutdownUpdate, rejectShutdownUpdate } from '../contract';
 
 export type ApprovalOutcome = { approved: true } | { approved: false; reason: string };
 

@@ -4,7 +4,17 @@
  * failure or cancellation the undo steps run newest first and the instance ends as it started.
  */
 import { ApplicationFailure, isCancellation, log, setHandler } from '@temporalio/workflow';
-import { NON_RETRYABLE, WORKFLOW_FAILURES, type FstabLine } from '../activities/types';
+import {
+  NON_RETRYABLE,
+  WORKFLOW_FAILURES,
+  type FstabLine,
+  isWaitProgress,
+  progressQuery,
+  waitProgressSignal,
+  type CreateCustomImageInput,
+  type CreateCustomImageResult,
+  type DataDiskMode,
+} from '../contract';
 import { ShutdownApproval } from './approval';
 import { calls, run, undo, waits, within } from './activity-proxies';
 import { decideShutdown } from './decisions';
@@ -13,13 +23,11 @@ import { dryRun } from './dry-run';
 import { fstabRefusal, planFstabFix, planGuestPrep } from './fstab-step';
 import { launchAndVerify } from './launch-step';
 import { formatDuration } from './durations';
-import { isWaitProgress, progressQuery, waitProgressSignal } from './messages';
 import { PipelineTracker } from './progress';
 import { checkQuota } from './quota-step';
 import { Saga, compensationIncomplete } from './saga';
 import { snapshotDataDisks } from './snapshot-step';
 import { failureType, stageFailure } from './stage-failure';
-import type { CreateCustomImageInput, CreateCustomImageResult, DataDiskMode } from './types';
 import { invalidInput, validateInput, type PipelineInput } from './validation';
 
 export async function createCustomImage(raw: CreateCustomImageInput): Promise<CreateCustomImageResult> {

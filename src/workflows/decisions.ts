@@ -2,8 +2,7 @@
  * The seed's shutdown rule as pure functions: instances created from a public image on or after
  * 2018-07-01 can be imaged while running; every other instance must be shut down first.
  */
-import type { InstanceFacts } from '../activities/types';
-import type { ShutdownMode } from './types';
+import type { InstanceFacts, ShutdownMode } from '../contract';
 
 export const ONLINE_IMAGING_SINCE = Date.parse('2018-07-01T00:00:00Z');
 

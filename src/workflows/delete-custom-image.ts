@@ -5,11 +5,16 @@
  * running pipeline uses and shared images, unless `force`. Running it again on a deleted image is a no-op.
  */
 import { ApplicationFailure, CancellationScope, upsertSearchAttributes } from '@temporalio/workflow';
-import type { InventoryImage } from '../activities/lifecycle-types';
+import {
+  type InventoryImage,
+  LIFECYCLE_FAILURES,
+  type DeleteCustomImageInput,
+  type DeleteCustomImageResult,
+  CvmImageId,
+  CvmRegion,
+} from '../contract';
 import { calls, run, waits, within } from './activity-proxies';
-import { LIFECYCLE_FAILURES, type DeleteCustomImageInput, type DeleteCustomImageResult } from './lifecycle-types';
 import { validateDeleteInput } from './lifecycle-validation';
-import { CvmImageId, CvmRegion } from './search-attributes';
 
 /** A CREATING image cannot be deleted; an image takes up to hours to finish (createCustomImage's default). */
 const TRANSITION_BOUND_MS = 2 * 3_600_000;

@@ -7,7 +7,7 @@ import type { ImageCopy } from '../activities/distribution';
 import { calls, run, undo, waits, within } from './activity-proxies';
 import type { PipelineTracker } from './progress';
 import type { Saga } from './saga';
-import type { CreateCustomImageResult } from './types';
+import type { CreateCustomImageResult } from '../contract';
 import type { PipelineInput } from './validation';
 
 export async function distribute(

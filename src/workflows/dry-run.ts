@@ -1,8 +1,7 @@
 /** `dryRun: true`: the read-only half of the procedure, and CreateImage with DryRun. Nothing is changed. */
-import type { InstanceFacts } from '../activities/types';
+import type { InstanceFacts, CreateCustomImageResult } from '../contract';
 import { calls, run } from './activity-proxies';
 import type { PipelineTracker } from './progress';
-import type { CreateCustomImageResult } from './types';
 import type { PipelineInput } from './validation';
 
 export async function dryRun(

@@ -4,8 +4,7 @@
  */
 import { ApplicationFailure, patched } from '@temporalio/workflow';
 import type { FixMode, GuestRef } from '../activities/guest';
-import { NON_RETRYABLE, type FstabLine, type FstabScan, type InstanceFacts } from '../activities/types';
-import type { DataDiskMode } from './types';
+import { NON_RETRYABLE, type DataDiskMode, type FstabLine, type FstabScan, type InstanceFacts } from '../contract';
 import { invalidInput, type PipelineInput } from './validation';
 
 export /** Linux with fstab ≠ ignore needs the guest; a stopped instance cannot be reached over TAT. */

@@ -5,9 +5,8 @@
  */
 import { upsertSearchAttributes } from '@temporalio/workflow';
 import { calls, run } from './activity-proxies';
-import type { ImageInventoryInput, ImageInventoryResult } from './lifecycle-types';
+import { type ImageInventoryInput, type ImageInventoryResult, CvmRegion } from '../contract';
 import { validateInventoryInput } from './lifecycle-validation';
-import { CvmRegion } from './search-attributes';
 import { estimateSnapshotCost } from './snapshot-cost';
 
 export async function imageInventory(raw: ImageInventoryInput): Promise<ImageInventoryResult> {

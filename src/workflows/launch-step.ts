@@ -3,11 +3,10 @@
  * snapshot, wait RUNNING, check that it really booted (its TAT agent comes online: an fstab line for a
  * missing disk hangs boot), put the source's data-disk lines back with nofail, and terminate unless kept.
  */
-import type { FstabLine, InstanceFacts } from '../activities/types';
+import type { FstabLine, InstanceFacts, CreateCustomImageResult } from '../contract';
 import { calls, run, undo, waits, within } from './activity-proxies';
 import type { PipelineTracker } from './progress';
 import type { Saga } from './saga';
-import type { CreateCustomImageResult } from './types';
 import type { PipelineInput } from './validation';
 
 export interface LaunchPlan {

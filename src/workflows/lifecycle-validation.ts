@@ -13,7 +13,7 @@ import {
   type ImageInventoryInput,
   type RefreshCustomImageInput,
   type RotateImagesInput,
-} from './lifecycle-types';
+} from '../contract';
 import { fieldProblems, refuse } from './refusal';
 import { TENCENT_REGIONS } from './regions';
 

@@ -3,8 +3,15 @@
  * the typed search attributes and the UI's current details, all updated together on each stage change.
  */
 import { setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
-import { CvmImageId, CvmInstanceId, CvmPipelineStage, CvmRegion } from './search-attributes';
-import type { PipelineProgress, StageName, StageRecord } from './types';
+import {
+  CvmImageId,
+  CvmInstanceId,
+  CvmPipelineStage,
+  CvmRegion,
+  type PipelineProgress,
+  type StageName,
+  type StageRecord,
+} from '../contract';
 
 /** Rough share of the whole run done when a stage starts (the image wait dominates real runs). */
 const STAGE_PERCENT: Record<StageName, number> = {

@@ -5,12 +5,11 @@
  * anything is changed.
  */
 import { ApplicationFailure, ParentClosePolicy, executeChild, workflowInfo } from '@temporalio/workflow';
-import { NON_RETRYABLE, type QuotaReport } from '../activities/types';
+import { NON_RETRYABLE, type QuotaReport, type CreateCustomImageResult } from '../contract';
 import { calls, run } from './activity-proxies';
 import type { PipelineTracker } from './progress';
 import { rotateImages } from './rotate-images';
 import { failureType } from './stage-failure';
-import type { CreateCustomImageResult } from './types';
 import type { PipelineInput } from './validation';
 
 export async function checkQuota(

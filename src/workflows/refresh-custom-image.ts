@@ -7,10 +7,16 @@
 import { SearchAttributeType, defineSearchAttributeKey } from '@temporalio/common';
 import { executeChild, workflowInfo } from '@temporalio/workflow';
 import { createCustomImage } from './create-custom-image';
-import { refreshSuffix, type RefreshCustomImageInput, type RefreshCustomImageResult } from './lifecycle-types';
+import {
+  refreshSuffix,
+  type RefreshCustomImageInput,
+  type RefreshCustomImageResult,
+  CvmInstanceId,
+  CvmPipelineStage,
+  CvmRegion,
+  pipelineWorkflowId,
+} from '../contract';
 import { validateRefreshInput } from './lifecycle-validation';
-import { CvmInstanceId, CvmPipelineStage, CvmRegion } from './search-attributes';
-import { pipelineWorkflowId } from './types';
 import { validateInput } from './validation';
 
 /** Set by Temporal on every workflow a schedule starts. */

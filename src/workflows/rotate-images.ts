@@ -20,10 +20,10 @@ import {
   type RotateImagesInput,
   type RotateImagesResult,
   type RotationEntry,
-} from './lifecycle-types';
+  CvmRegion,
+} from '../contract';
 import { validateRotateInput } from './lifecycle-validation';
 import { planRotation } from './rotation-plan';
-import { CvmRegion } from './search-attributes';
 
 /** Deletions at a time: each is a few API calls and waits; the worker's rate limiter does the rest. */
 const PARALLEL_DELETES = 5;

@@ -9,8 +9,7 @@
  *   made them, i.e. one source instance) the newest `keep` NORMAL images are kept; older ones and
  *   failed images (CREATEFAILED…) are deleted.
  */
-import type { ImageUse, InventoryImage } from '../activities/lifecycle-types';
-import type { RotateImagesInput, RotationEntry } from './lifecycle-types';
+import type { ImageUse, InventoryImage, RotateImagesInput, RotationEntry } from '../contract';
 
 const IN_TRANSITION = new Set(['CREATING', 'SYNCING', 'IMPORTING']);
 

@@ -4,7 +4,7 @@
  * swallowed: it is listed, with the ids it could not clean up, in the workflow's failure.
  */
 import { ApplicationFailure, CancellationScope, log } from '@temporalio/workflow';
-import { WORKFLOW_FAILURES } from '../activities/types';
+import { WORKFLOW_FAILURES } from '../contract';
 
 export interface Compensation {
   /** What the step undoes, e.g. "delete image". */

@@ -3,8 +3,7 @@
  * Tencent bills snapshots by the data they hold; the Describe* APIs report the size of the disk each was
  * taken from, so this is an upper-bound estimate, never a bill.
  */
-import type { InventoryImage } from '../activities/lifecycle-types';
-import type { ImageCost, ImageInventoryResult } from './lifecycle-types';
+import type { InventoryImage, ImageCost, ImageInventoryResult } from '../contract';
 import { newestFirst } from './rotation-plan';
 
 const cents = (n: number) => Math.round(n * 100) / 100;

@@ -4,12 +4,11 @@
  * another; the undo step is registered before the first call.
  */
 import { workflowInfo } from '@temporalio/workflow';
-import type { InstanceFacts } from '../activities/types';
+import type { InstanceFacts, CreateCustomImageResult } from '../contract';
 import { calls, run, undo, waits, within } from './activity-proxies';
 import type { LaunchPlan } from './launch-step';
 import type { PipelineTracker } from './progress';
 import type { Saga } from './saga';
-import type { CreateCustomImageResult } from './types';
 import type { PipelineInput } from './validation';
 
 export async function snapshotDataDisks(

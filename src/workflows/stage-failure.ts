@@ -3,7 +3,7 @@
  * ImageQuotaExceeded), so the CLI and other services can tell causes apart without parsing messages.
  */
 import { ActivityFailure, ApplicationFailure, TemporalFailure, TimeoutFailure } from '@temporalio/workflow';
-import type { StageName } from './types';
+import type { StageName } from '../contract';
 
 export function stageFailure(stage: StageName, err: unknown): ApplicationFailure {
   if (err instanceof ApplicationFailure) return err;

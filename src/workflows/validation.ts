@@ -4,11 +4,16 @@
  */
 import type { ApplicationFailure } from '@temporalio/workflow';
 import { z } from 'zod';
-import { WORKFLOW_FAILURES } from '../activities/types';
+import {
+  WORKFLOW_FAILURES,
+  type CreateCustomImageInput,
+  type DataDiskMode,
+  type FstabMode,
+  type ShutdownMode,
+} from '../contract';
 import { parseDuration } from './durations';
 import { fieldProblems, refuse, type FieldProblem } from './refusal';
 import { TENCENT_REGIONS } from './regions';
-import type { CreateCustomImageInput, DataDiskMode, FstabMode, ShutdownMode } from './types';
 
 const MAX_DURATION_MS = 7 * 86_400_000;
 /** Our own tag prefix and Tencent's reserved ones cannot be set by a user. */

@@ -17,7 +17,7 @@ import {
   WORKFLOW_TYPE,
   type CreateCustomImageInput,
   type CreateCustomImageResult,
-} from '../../src/workflows/types';
+} from '../../src/contract';
 import type { TestEmulator } from '../helpers/emulator';
 import type { Outcome, PipelineRecord } from './invariants';
 

@@ -4,8 +4,7 @@
  * back in its original state with `/etc/fstab` byte-for-byte as before; and nothing new exists that no
  * pipeline accounts for. Pure: the chaos runner and the tests hand it a state and the pipelines' records.
  */
-import { TAG_WORKFLOW_ID } from '../../src/activities/types';
-import type { CreateCustomImageResult } from '../../src/workflows/types';
+import { TAG_WORKFLOW_ID, type CreateCustomImageResult } from '../../src/contract';
 import type { EmulatorStateView } from '../helpers/emulator';
 
 export type Outcome =

@@ -6,7 +6,7 @@
  */
 import type { Durations } from '../../src/emulator';
 import type { FixtureInstance } from '../../src/emulator/cvm/fixtures';
-import type { CreateCustomImageInput, StageName } from '../../src/workflows/types';
+import type { CreateCustomImageInput, StageName } from '../../src/contract';
 import type { FaultsBody } from '../helpers/emulator';
 
 type Rule = FaultsBody['rules'][number];

@@ -4,7 +4,7 @@
  * points and cancellation points.
  */
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
-import type { PipelineProgress } from '../../src/workflows/types';
+import type { PipelineProgress } from '../../src/contract';
 import { FAST_DURATIONS, waitFor, type FaultsBody } from '../helpers/emulator';
 import { startChaosEnv, type ChaosEnv } from './environment';
 import { failedOutcome, startPipeline } from './fleet';

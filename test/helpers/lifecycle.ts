@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { FixtureInstance } from '../../src/emulator/cvm/fixtures';
-import type { CreateCustomImageInput, CreateCustomImageResult } from '../../src/workflows/types';
+import type { CreateCustomImageInput, CreateCustomImageResult } from '../../src/contract';
 import { FAST_DURATIONS, waitFor } from './emulator';
 import { progressWhen, REGION, type PipelineBench, type PipelineHandle } from './pipeline';
 

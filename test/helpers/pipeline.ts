@@ -15,7 +15,7 @@ import {
   WORKFLOW_TYPE,
   type CreateCustomImageInput,
   type PipelineProgress,
-} from '../../src/workflows/types';
+} from '../../src/contract';
 import { startTestEmulator, waitFor, type EmulatorStateView, type TestEmulator } from './emulator';
 import { testClient, testNativeConnection, uniqueTaskQueue, workflowBundle } from './temporal';
 

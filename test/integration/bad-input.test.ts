@@ -5,7 +5,7 @@
  */
 import { ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
 import { FAST_DURATIONS } from '../helpers/emulator';
-import { WORKFLOW_TYPE, type CreateCustomImageInput } from '../../src/workflows/types';
+import { WORKFLOW_TYPE, type CreateCustomImageInput } from '../../src/contract';
 import {
   callsBetween,
   leftovers,

@@ -10,7 +10,7 @@ import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { chromium } from 'playwright-core';
 import { createPipelineClient, type PipelineClient } from '../../src/client';
 import { freePort, startDevServer, type DevServer } from '../../src/devserver/dev-server';
-import type { CreateCustomImageResult } from '../../src/workflows/types';
+import type { CreateCustomImageResult } from '../../src/contract';
 import { startChaosEnv, type ChaosEnv } from '../chaos/environment';
 import { FAST_DURATIONS } from '../helpers/emulator';
 import { onlineInstanceWithDataDisk, REGION } from '../helpers/pipeline';

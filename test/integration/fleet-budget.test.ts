@@ -6,7 +6,7 @@ import { temporal } from '@temporalio/proto';
 import { budgetQueue } from '../../src/contract/budget';
 import { dispatchRate } from '../../src/activities/fleet';
 import { createWorkerGroup } from '../../src/worker';
-import { pipelineWorkflowId, WORKFLOW_TYPE } from '../../src/workflows/types';
+import { pipelineWorkflowId, WORKFLOW_TYPE } from '../../src/contract';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator';
 import { REGION } from '../helpers/pipeline';
 import { testClient, testNativeConnection, uniqueTaskQueue, workflowBundle } from '../helpers/temporal';

@@ -4,8 +4,7 @@
  * leftover of a failed run, an untagged disk, the source left stopped, /etc/fstab changed, the reported
  * image gone, a run that never ended) is reported, by id.
  */
-import { TAG_WORKFLOW_ID } from '../../src/activities/types';
-import type { CreateCustomImageResult } from '../../src/workflows/types';
+import { TAG_WORKFLOW_ID, type CreateCustomImageResult } from '../../src/contract';
 import { baselineOf, checkInvariants, type Baseline, type PipelineRecord } from '../chaos/invariants';
 import { waitFor } from '../helpers/emulator';
 import { onlineInstanceWithDataDisk, REGION, startBench, type PipelineBench } from '../helpers/pipeline';

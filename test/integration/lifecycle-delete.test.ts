@@ -13,7 +13,7 @@ import {
   startLifecycle,
 } from '../helpers/lifecycle';
 import { callsBetween, failureOf, REGION, startBench, type PipelineBench } from '../helpers/pipeline';
-import type { DeleteCustomImageResult } from '../../src/workflows/lifecycle-types';
+import type { DeleteCustomImageResult } from '../../src/contract';
 
 jest.setTimeout(90_000);
 

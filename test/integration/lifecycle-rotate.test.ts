@@ -6,7 +6,7 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { bakeImage, foreignImage, holdPipelineOnImage, share, startLifecycle } from '../helpers/lifecycle';
 import { callsBetween, REGION, startBench, type PipelineBench, type PipelineHandle } from '../helpers/pipeline';
-import { deleteWorkflowId, type RotateImagesResult } from '../../src/workflows/lifecycle-types';
+import { deleteWorkflowId, type RotateImagesResult } from '../../src/contract';
 
 jest.setTimeout(120_000);
 

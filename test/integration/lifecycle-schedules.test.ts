@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { deleteImageSchedule, listImageSchedules, scheduleRefresh, scheduleRotation } from '../../src/client/schedules';
-import type { ImageInventoryResult } from '../../src/workflows/lifecycle-types';
+import type { ImageInventoryResult } from '../../src/contract';
 import { waitFor } from '../helpers/emulator';
 import { REGION } from '../helpers/pipeline';
 import { runCli, startStack, type Stack } from '../helpers/stack';

@@ -15,7 +15,7 @@ import {
   startBench,
   type PipelineBench,
 } from '../helpers/pipeline';
-import type { CreateCustomImageInput, PipelineProgress, StageName } from '../../src/workflows/types';
+import type { CreateCustomImageInput, PipelineProgress, StageName } from '../../src/contract';
 
 jest.setTimeout(60_000);
 

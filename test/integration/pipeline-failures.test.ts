@@ -14,7 +14,7 @@ import {
   startBench,
   type PipelineBench,
 } from '../helpers/pipeline';
-import type { CreateCustomImageInput } from '../../src/workflows/types';
+import type { CreateCustomImageInput } from '../../src/contract';
 
 jest.setTimeout(60_000);
 

@@ -12,7 +12,7 @@ import {
   REGION,
   type PipelineBench,
 } from '../helpers/pipeline';
-import type { PipelineProgress } from '../../src/workflows/types';
+import type { PipelineProgress } from '../../src/contract';
 
 jest.setTimeout(60_000);
 

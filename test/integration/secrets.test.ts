@@ -6,7 +6,7 @@
  */
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { createPipelineClient, type PipelineClient } from '../../src/client';
-import { WORKFLOW_TYPE, type CreateCustomImageInput } from '../../src/workflows/types';
+import { WORKFLOW_TYPE, type CreateCustomImageInput } from '../../src/contract';
 import { startChaosEnv, workerProcess, type ChaosEnv } from '../chaos/environment';
 import { FAST_DURATIONS } from '../helpers/emulator';
 import { callsBetween, onlineInstanceWithDataDisk, REGION } from '../helpers/pipeline';

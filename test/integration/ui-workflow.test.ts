@@ -9,7 +9,7 @@ import path from 'node:path';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { pipelineDetails, pipelineSummary } from '../../src/client';
-import type { CreateCustomImageInput, CreateCustomImageResult } from '../../src/workflows/types';
+import type { CreateCustomImageInput, CreateCustomImageResult } from '../../src/contract';
 import { ROOT } from '../helpers/processes';
 import { startStack, type Stack } from '../helpers/stack';
 

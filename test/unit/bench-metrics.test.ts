@@ -9,7 +9,7 @@ import {
   type PipelineSample,
 } from '../../bench/metrics';
 import { resolveDurations } from '../../src/emulator/core/durations';
-import type { CreateCustomImageResult } from '../../src/workflows/types';
+import type { CreateCustomImageResult } from '../../src/contract';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const T = Date.parse('2026-01-01T00:00:00Z');

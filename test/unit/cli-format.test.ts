@@ -1,6 +1,6 @@
 import type { PipelineSummary } from '../../src/client/pipeline-client';
 import { formatElapsed, formatList, formatResult, formatStatus } from '../../src/cli/format';
-import type { CreateCustomImageResult, PipelineProgress } from '../../src/workflows/types';
+import type { CreateCustomImageResult, PipelineProgress } from '../../src/contract';
 
 const id = 'cvm-image/ap-guangzhou/ins-abc12345';
 

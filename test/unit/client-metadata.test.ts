@@ -1,6 +1,5 @@
 import { pipelineDetails, pipelineSummary, startSearchAttributes } from '../../src/client/metadata';
-import { CvmInstanceId, CvmPipelineStage, CvmRegion } from '../../src/workflows/search-attributes';
-import type { CreateCustomImageInput } from '../../src/workflows/types';
+import { CvmInstanceId, CvmPipelineStage, CvmRegion, type CreateCustomImageInput } from '../../src/contract';
 
 const base: CreateCustomImageInput = { region: 'ap-guangzhou', instanceId: 'ins-abc12345', imageName: 'web-base' };
 

@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { classify, verdictFor } from '../../src/activities/errors';
-import { NON_RETRYABLE } from '../../src/activities/types';
+import { NON_RETRYABLE } from '../../src/contract';
 
 /** What the SDK throws: TencentCloudSDKHttpException carries `code`, `requestId` and, for non-200, `httpCode`. */
 function sdkError(fields: { code?: string; httpCode?: number; message?: string }) {

@@ -1,6 +1,5 @@
 /** The lifecycle's pure rules: the rotation plan, the cost estimate, input validation, dated names. */
-import type { ImageUse, InventoryImage } from '../../src/activities/lifecycle-types';
-import { refreshSuffix } from '../../src/workflows/lifecycle-types';
+import { type ImageUse, type InventoryImage, refreshSuffix } from '../../src/contract';
 import {
   validateDeleteInput,
   validateInventoryInput,

@@ -6,7 +6,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { RateLimiter } from '../../src/activities/rate-limit';
 import { ATTEMPT_MARGIN_MS, TencentApi } from '../../src/activities/tencent-api';
-import { RETRYABLE_TENCENT_ERROR } from '../../src/activities/types';
+import { RETRYABLE_TENCENT_ERROR } from '../../src/contract';
 import type { TencentClients } from '../../src/cloud/clients';
 
 const clients = { cvm: () => ({}), cbs: () => ({}), tat: () => ({}) } as unknown as TencentClients;

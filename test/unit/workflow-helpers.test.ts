@@ -1,4 +1,4 @@
-import type { InstanceFacts } from '../../src/activities/types';
+import type { InstanceFacts } from '../../src/contract';
 import { decideShutdown, onlineCapable } from '../../src/workflows/decisions';
 import { formatDuration, parseDuration } from '../../src/workflows/durations';
 

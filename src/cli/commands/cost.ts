@@ -5,7 +5,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { InvalidInventoryError, imageInventory } from '../../client/inventory';
 import { taskQueueFromEnv } from '../../temporal/connection';
-import { DEFAULT_SNAPSHOT_CURRENCY, DEFAULT_SNAPSHOT_PRICE } from '../../workflows/lifecycle-types';
+import { DEFAULT_SNAPSHOT_CURRENCY, DEFAULT_SNAPSHOT_PRICE } from '../../contract';
 import { withClient, type CliIO } from '../context';
 import { CliError } from '../errors';
 import { formatInventory } from '../lifecycle-format';

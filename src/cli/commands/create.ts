@@ -5,8 +5,8 @@ import { withClient, type CliIO } from '../context';
 import { explainError } from '../errors';
 import { formatResult } from '../format';
 import { ApplicationFailure } from '@temporalio/common';
-import type { CreateCustomImageInput } from '../../workflows/types';
-import { validateInput, type FieldProblem } from '../../workflows/validation';
+import type { CreateCustomImageInput } from '../../contract';
+import { validateInput, type FieldProblem } from '../../client';
 import {
   DATA_DISK_MODES,
   describeProblems,

@@ -14,7 +14,7 @@ import {
   type ScheduleTiming,
 } from '../../client/schedules';
 import { taskQueueFromEnv } from '../../temporal/connection';
-import type { RotateImagesInput } from '../../workflows/lifecycle-types';
+import type { RotateImagesInput } from '../../contract';
 import { withClient, type CliIO } from '../context';
 import { CliError } from '../errors';
 import {

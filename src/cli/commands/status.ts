@@ -1,7 +1,7 @@
 /** `cvm-image status <id>`: where a pipeline is, or how it ended; `--watch` follows it. */
 import { Command } from 'commander';
 import type { PipelineClient } from '../../client/pipeline-client';
-import type { PipelineProgress } from '../../workflows/types';
+import type { PipelineProgress } from '../../contract';
 import { withClient, type CliIO } from '../context';
 import { explainError } from '../errors';
 import { formatResult, formatStatus } from '../format';

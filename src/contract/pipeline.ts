@@ -115,14 +115,3 @@ export interface PipelineProgress {
   startedAt: string;
   updatedAt: string;
 }
-
-/** Names of the workflow's messages, shared with the client and the CLI. */
-export const WORKFLOW_TYPE = 'createCustomImage';
-export const PROGRESS_QUERY = 'progress';
-export const APPROVE_UPDATE = 'approveShutdown';
-export const REJECT_UPDATE = 'rejectShutdown';
-
-/** Recommended workflow id: one pipeline per instance at a time (start with conflict policy FAIL). */
-export function pipelineWorkflowId(region: string, instanceId: string): string {
-  return `cvm-image/${region}/${instanceId}`;
-}

@@ -2,23 +2,8 @@
  * The lifecycle workflows' contracts: deleteCustomImage, rotateImages, imageInventory and
  * refreshCustomImage. Plain JSON a person can type on the Temporal CLI; the client and CLI use these names.
  */
-import type { ImageSnapshot } from '../activities/lifecycle-types';
-import type { CreateCustomImageInput, CreateCustomImageResult } from './types';
-
-export const DELETE_WORKFLOW_TYPE = 'deleteCustomImage';
-export const ROTATE_WORKFLOW_TYPE = 'rotateImages';
-export const INVENTORY_WORKFLOW_TYPE = 'imageInventory';
-export const REFRESH_WORKFLOW_TYPE = 'refreshCustomImage';
-
-/** Failure types the lifecycle workflows raise (non-retryable; nothing was changed). */
-export const LIFECYCLE_FAILURES = {
-  invalidInput: 'InvalidLifecycleInput',
-  notCustomImage: 'NotACustomImage',
-  notOurs: 'ImageNotMadeByPipeline',
-  shared: 'ImageShared',
-  inUse: 'ImageInUse',
-  rotationIncomplete: 'RotationIncomplete',
-} as const;
+import type { ImageSnapshot } from './lifecycle-activities';
+import type { CreateCustomImageInput, CreateCustomImageResult } from './pipeline';
 
 export interface DeleteCustomImageInput {
   region: string;
@@ -135,23 +120,4 @@ export const REFRESH_SUFFIX_LENGTH = 16;
 export function refreshSuffix(at: Date): string {
   const iso = at.toISOString(); // 2026-01-01T12:00:00.000Z
   return `-${iso.slice(0, 10).replace(/-/g, '')}-${iso.slice(11, 19).replace(/:/g, '')}`;
-}
-
-/** One deletion per image at a time, whoever asks (a rotation's children, an operator): deterministic id. */
-export function deleteWorkflowId(region: string, imageId: string): string {
-  return `cvm-image-delete/${region}/${imageId}`;
-}
-
-/** Default schedule ids: one rotation per region and scope, one refresh per source instance. */
-export function rotationScheduleId(input: Pick<RotateImagesInput, 'region' | 'imageFamily' | 'groupByTag'>): string {
-  const scope = input.imageFamily
-    ? `family-${input.imageFamily}`
-    : input.groupByTag
-      ? `tag-${input.groupByTag}`
-      : 'all';
-  return `cvm-image-rotate/${input.region}/${scope}`;
-}
-
-export function refreshScheduleId(region: string, instanceId: string): string {
-  return `cvm-image-refresh/${region}/${instanceId}`;
 }

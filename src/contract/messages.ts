@@ -1,7 +1,20 @@
-/** The workflow's messages: the `progress` query, the approval updates, and the activities' progress signal. */
+/**
+ * The createCustomImage messages: the `progress` query, the approval updates, and the progress signal
+ * the waiting activities send. Names for untyped callers (Temporal CLI, other SDKs), definitions for typed ones.
+ */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import { WAIT_PROGRESS_SIGNAL, type WaitProgress } from '../activities/types';
-import { APPROVE_UPDATE, PROGRESS_QUERY, REJECT_UPDATE, type PipelineProgress } from './types';
+import type { PipelineProgress } from './pipeline';
+
+export const PROGRESS_QUERY = 'progress';
+export const APPROVE_UPDATE = 'approveShutdown';
+export const REJECT_UPDATE = 'rejectShutdown';
+/** Signal the snapshot waiter sends to the workflow so `progress` shows the percent. */
+export const WAIT_PROGRESS_SIGNAL = 'cvmImageWaitProgress';
+
+export interface WaitProgress {
+  kind: 'snapshot' | 'image' | 'instance';
+  percent: number;
+}
 
 export const progressQuery = defineQuery<PipelineProgress>(PROGRESS_QUERY);
 /** Approves the pending shutdown; refused (by its validator) when no approval is pending. */

@@ -1,46 +1,7 @@
 /**
- * What the workflow and the activities exchange: plain JSON shapes and the failure type names. The
- * workflow may import this file (types and constants only, no SDK), nothing else under activities/.
+ * What the workflow and the activities exchange: plain JSON shapes (arguments and results of activities).
+ * Failure type names live in failures.ts, tag keys in tags.ts.
  */
-
-/** Failure types the activities throw as non-retryable `ApplicationFailure`s. */
-export const NON_RETRYABLE = {
-  /** Credentials refused (AuthFailure.*). Retrying only makes a retry storm. */
-  auth: 'TencentAuthFailure',
-  /** The request itself is wrong (InvalidParameter*, MissingParameter, UnsupportedRegion…). */
-  invalidRequest: 'TencentInvalidRequest',
-  /** The resource does not exist outside any eventual-consistency window. */
-  notFound: 'TencentResourceNotFound',
-  /** Refused for the resource's state in a way waiting will not fix. */
-  unsupported: 'TencentUnsupportedOperation',
-  imageQuotaExceeded: 'ImageQuotaExceeded',
-  duplicateImageName: 'DuplicateImageName',
-  imageCreateFailed: 'ImageCreateFailed',
-  snapshotCreateFailed: 'SnapshotCreateFailed',
-  launchFailed: 'LaunchFailed',
-  launchVerificationFailed: 'LaunchVerificationFailed',
-  guestAgentOffline: 'GuestAgentOffline',
-  guestCommandFailed: 'GuestCommandFailed',
-  fstabDataDiskLines: 'FstabDataDiskLines',
-  instanceUnsuitable: 'InstanceUnsuitable',
-} as const;
-
-/** Failure types raised by the workflow itself. */
-export const WORKFLOW_FAILURES = {
-  invalidInput: 'InvalidPipelineInput',
-  shutdownRejected: 'ShutdownRejected',
-  approvalTimedOut: 'ApprovalTimedOut',
-  compensationIncomplete: 'CompensationIncomplete',
-} as const;
-
-/** Retryable failure type: throttling, busy resources, network, 5xx, eventual consistency. */
-export const RETRYABLE_TENCENT_ERROR = 'TencentTransientError';
-
-export const NON_RETRYABLE_ERROR_TYPES: string[] = Object.values(NON_RETRYABLE);
-
-/** Tags every resource a pipeline creates carries, so a retry can find what an earlier attempt made. */
-export const TAG_WORKFLOW_ID = 'cvm-image-pipeline:workflow-id';
-export const TAG_RUN_ID = 'cvm-image-pipeline:run-id';
 
 /** The workflow execution an activity serves (read from its context): what its resources are tagged with. */
 export interface PipelineRef {
@@ -157,11 +118,4 @@ export interface WaitDetails {
   states: Record<string, string>;
   percent?: number;
   firstMissingAt?: Record<string, number>;
-}
-
-/** Signal the snapshot waiter sends to the workflow so `progress` shows the percent. */
-export const WAIT_PROGRESS_SIGNAL = 'cvmImageWaitProgress';
-export interface WaitProgress {
-  kind: 'snapshot' | 'image' | 'instance';
-  percent: number;
 }
