@@ -5,7 +5,7 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { BatchPoller } from '../../src/activities/pollers';
-import { NON_RETRYABLE } from '../../src/activities/types';
+import { NON_RETRYABLE } from '../../src/contract';
 
 interface Thing {
   id: string;
