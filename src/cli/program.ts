@@ -10,6 +10,7 @@ import { createCommand } from './commands/create';
 import { emulatorCommand } from './commands/emulator';
 import { listCommand } from './commands/list';
 import { scheduleCommand } from './commands/schedule';
+import { setupCommand } from './commands/setup';
 import { statusCommand } from './commands/status';
 import { defaultIO, type CliIO } from './context';
 
@@ -45,6 +46,7 @@ export function buildProgram(io: CliIO = defaultIO): Command {
     costCommand(io),
     emulatorCommand(io),
     codecServerCommand(io),
+    setupCommand(io),
   ]) {
     program.addCommand(command.copyInheritedSettings(program));
   }
