@@ -1,6 +1,7 @@
 /** `cvm-image setup` on a real server: registers what is missing, is idempotent, refuses a type conflict. */
 import { randomUUID } from 'node:crypto';
 import type { Connection } from '@temporalio/client';
+import { msToTs } from '@temporalio/common/lib/time';
 import { temporal } from '@temporalio/proto';
 import { registerSearchAttributes, SearchAttributeConflictError } from '../../src/client/setup';
 import { SEARCH_ATTRIBUTE_NAMES } from '../../src/workflows/search-attributes';
@@ -17,7 +18,7 @@ async function freshNamespace(): Promise<string> {
   const namespace = `setup-${randomUUID().slice(0, 8)}`;
   await connection.workflowService.registerNamespace({
     namespace,
-    workflowExecutionRetentionPeriod: { seconds: 86400 },
+    workflowExecutionRetentionPeriod: msToTs('1 day'),
   });
   // A new namespace reaches the server's namespace cache within seconds.
   await waitFor(
