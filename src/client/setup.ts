@@ -6,7 +6,7 @@
  */
 import type { ConnectionLike } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import { SEARCH_ATTRIBUTE_NAMES } from '../workflows/search-attributes';
+import { SEARCH_ATTRIBUTE_NAMES } from '../contract';
 
 const { IndexedValueType } = temporal.api.enums.v1;
 const KEYWORD = IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD;

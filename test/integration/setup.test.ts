@@ -4,7 +4,7 @@ import type { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
 import { temporal } from '@temporalio/proto';
 import { registerSearchAttributes, SearchAttributeConflictError } from '../../src/client/setup';
-import { SEARCH_ATTRIBUTE_NAMES } from '../../src/workflows/search-attributes';
+import { SEARCH_ATTRIBUTE_NAMES } from '../../src/contract';
 import { waitFor } from '../helpers/emulator';
 import { testClient } from '../helpers/temporal';
 
