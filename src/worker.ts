@@ -13,7 +13,8 @@ import {
 } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from './activities';
 import { POLLER_MODES, type PollerMode } from './activities/pollers';
-import { dataConverterFromEnv } from './codec/env';
+import { readFileSync } from 'node:fs';
+import { checkBundleEncodesFailures, dataConverterFromEnv } from './codec/env';
 import { cloudConfigFromEnv, createTencentClients } from './cloud/clients';
 import { budgetModeFromEnv, createFleetWorkers, regionsFromEnv, WorkerGroup, type BudgetMode } from './fleet-worker';
 import { taskQueueFromEnv, temporalTargetFromEnv } from './temporal/connection';
@@ -92,8 +93,13 @@ function activityDeps(opts: CreateWorkerOptions): ActivityDeps {
 
 /** The workflow worker's options apart from connection, namespace, task queue and activities. */
 function workflowWorkerOptions(opts: CreateWorkerOptions) {
+  const dataConverter = opts.dataConverter ?? dataConverterFromEnv();
+  const bundle = opts.workflowBundle;
+  if (bundle) {
+    checkBundleEncodesFailures('code' in bundle ? bundle.code : readFileSync(bundle.codePath, 'utf8'), dataConverter);
+  }
   return {
-    dataConverter: opts.dataConverter ?? dataConverterFromEnv(),
+    dataConverter,
     ...(opts.workflowBundle
       ? { workflowBundle: opts.workflowBundle }
       : { workflowsPath: require.resolve('./workflows') }),

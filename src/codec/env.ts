@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import type { DataConverter } from '@temporalio/common';
 import { AesGcmCodec, type CodecKey } from './aes-gcm-codec';
+import { FAILURE_CONVERTER_MARK } from './failure-converter';
 
 /** A short, non-secret name for a key (first 8 bytes of its SHA-256). */
 export const keyFingerprint = (key: Buffer): string =>
@@ -34,8 +35,29 @@ export function codecFromEnv(env: NodeJS.ProcessEnv = process.env): AesGcmCodec 
   return new AesGcmCodec(keys);
 }
 
-/** The data converter for Worker.create and new Client(): the codec when configured, else the default. */
+/** Module path of the failure converter that makes failure messages payloads (failure-converter.ts). */
+export const FAILURE_CONVERTER_PATH = require.resolve('./failure-converter');
+
+/**
+ * The data converter for Worker.create and new Client(): the codec when configured, with failure messages
+ * and stacks encoded (and so encrypted) too; else the default. A worker that bundles its workflows passes
+ * failureConverterPath on to the bundle; a prebuilt bundle must be built with it (workflowBundleOptions).
+ */
 export function dataConverterFromEnv(env: NodeJS.ProcessEnv = process.env): DataConverter | undefined {
   const codec = codecFromEnv(env);
-  return codec ? { payloadCodecs: [codec] } : undefined;
+  return codec ? { payloadCodecs: [codec], failureConverterPath: FAILURE_CONVERTER_PATH } : undefined;
+}
+
+/**
+ * A prebuilt workflow bundle (CVM_IMAGE_WORKFLOW_BUNDLE) runs whatever failure converter it was built with:
+ * with the codec on, one built without ours would write failure messages in plain text, so the worker
+ * refuses it. Build it with `bundleWorkflowCode({ workflowsPath, failureConverterPath: FAILURE_CONVERTER_PATH })`.
+ */
+export function checkBundleEncodesFailures(bundleCode: string, dataConverter: DataConverter | undefined): void {
+  if (!dataConverter?.failureConverterPath || bundleCode.includes(FAILURE_CONVERTER_MARK)) return;
+  throw new Error(
+    'the prebuilt workflow bundle was built without the failure converter (src/codec/failure-converter.ts), so ' +
+      'with CVM_IMAGE_CODEC_KEY set its failure messages would be stored unencrypted; rebuild it with ' +
+      'bundleWorkflowCode({ workflowsPath, failureConverterPath }) or unset CVM_IMAGE_WORKFLOW_BUNDLE',
+  );
 }

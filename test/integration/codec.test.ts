@@ -5,10 +5,14 @@
  * decodes them for the Temporal UI, which shows the decoded input in a real browser.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { bundleWorkflowCode } from '@temporalio/worker';
 import { chromium } from 'playwright-core';
 import { createPipelineClient, type PipelineClient } from '../../src/client';
+import { FAILURE_CONVERTER_PATH } from '../../src/codec/env';
 import { freePort, startDevServer, type DevServer } from '../../src/devserver/dev-server';
 import type { CreateCustomImageResult } from '../../src/contract';
 import { startChaosEnv, type ChaosEnv } from '../chaos/environment';
@@ -33,6 +37,9 @@ let pipelines: PipelineClient;
 let workflowId: string;
 let result: CreateCustomImageResult;
 let plain: Client;
+let refusedId: string;
+let refusal: Error;
+let bundleDir: string;
 
 beforeAll(async () => {
   uiOrigin = `http://localhost:${await freePort()}`;
@@ -40,7 +47,17 @@ beforeAll(async () => {
   await codecServer.waitFor(/codec server listening on (http:\S+)/, 90_000);
   codecUrl = /listening on (http:\S+)/.exec(codecServer.output())![1];
   server = await startDevServer({ ui: true, uiPort: Number(uiOrigin.split(':').pop()), uiCodecEndpoint: codecUrl });
+  // With the codec on, the workflow code carries the failure converter that encodes messages (the worker
+  // refuses a prebuilt bundle without it), so this file bundles its own.
+  bundleDir = mkdtempSync(path.join(os.tmpdir(), 'cvm-codec-bundle-'));
+  const bundle = await bundleWorkflowCode({
+    workflowsPath: require.resolve('../../src/workflows'),
+    failureConverterPath: FAILURE_CONVERTER_PATH,
+    logger: { trace: () => {}, debug: () => {}, info: () => {}, warn: () => {}, error: console.error, log: () => {} },
+  });
+  writeFileSync(path.join(bundleDir, 'bundle.js'), bundle.code);
   env = await startChaosEnv({
+    workflowBundlePath: path.join(bundleDir, 'bundle.js'),
     address: server.address,
     taskQueue: uniqueTaskQueue('codec'),
     durations: FAST_DURATIONS,
@@ -53,6 +70,18 @@ beforeAll(async () => {
   const instanceId = await env.emu.admin.createInstance(onlineInstanceWithDataDisk());
   ({ workflowId } = await pipelines.start({ region: REGION, instanceId, imageName: SECRET_NAME }));
   result = await pipelines.result(workflowId);
+  // A run that fails: fstab "check" refuses the data-disk line, naming it in its failure message.
+  const other = await env.emu.admin.createInstance(onlineInstanceWithDataDisk());
+  ({ workflowId: refusedId } = await pipelines.start({
+    region: REGION,
+    instanceId: other,
+    imageName: 'codec-refused',
+    fstab: 'check',
+  }));
+  refusal = await pipelines.result(refusedId).then(
+    () => new Error('expected a refusal'),
+    (err: Error) => err,
+  );
   plain = new Client({ connection: await Connection.connect({ address: server.address }) });
 });
 
@@ -63,6 +92,7 @@ afterAll(async () => {
   await server?.stop();
   codecServer?.child.kill('SIGTERM');
   await codecServer?.exited;
+  if (bundleDir) rmSync(bundleDir, { recursive: true, force: true });
 });
 
 type JsonPayload = { metadata: Record<string, string>; data: string };
@@ -113,6 +143,34 @@ describe('the payload codec (CVM_IMAGE_CODEC_KEY)', () => {
     expect(everything).not.toContain(SECRET_NAME);
     // The image id is a search attribute by design (pipelines are listed by it), and only there.
     expect(everything).not.toContain(result.imageId);
+  });
+
+  it('encrypts failure messages too: no failure in a failed run’s history carries its message in plain text', async () => {
+    const events = await rawHistory(plain.workflow.getHandle(refusedId));
+    const failures: { message?: string | null; stackTrace?: string | null; encodedAttributes?: unknown }[] = [];
+    const collect = (v: unknown): void => {
+      if (Array.isArray(v)) v.forEach(collect);
+      else if (v && typeof v === 'object') {
+        const o = v as Record<string, unknown>;
+        if ('message' in o && ('applicationFailureInfo' in o || 'activityFailureInfo' in o || 'cause' in o))
+          failures.push(o as (typeof failures)[number]);
+        Object.values(o).forEach(collect);
+      }
+    };
+    collect(events);
+    expect(failures.length).toBeGreaterThan(0);
+    for (const f of failures) {
+      expect(f.message).toBe('Encoded failure');
+      expect(f.stackTrace ?? '').toBe('');
+      expect(f.encodedAttributes).toBeTruthy();
+    }
+    const everything = JSON.stringify(events, (_k, v: unknown) =>
+      v instanceof Uint8Array ? Buffer.from(v).toString('utf8') : v,
+    );
+    expect(everything).not.toContain('mounts data disks');
+    expect(everything).not.toContain('6f1b2c3d');
+    // The client with the key reads the message back.
+    expect(refusal.cause?.toString() ?? refusal.message).toMatch(/mounts data disks|FstabDataDiskLines/);
   });
 
   it('the client with the key reads results and queries; a client without it cannot', async () => {

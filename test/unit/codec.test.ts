@@ -2,7 +2,15 @@
 import { randomBytes } from 'node:crypto';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { AesGcmCodec, ENCRYPTED_ENCODING, KEY_ID_METADATA } from '../../src/codec/aes-gcm-codec';
-import { codecFromEnv, dataConverterFromEnv, keyFingerprint } from '../../src/codec/env';
+import { DefaultPayloadConverter } from '@temporalio/common';
+import {
+  checkBundleEncodesFailures,
+  codecFromEnv,
+  dataConverterFromEnv,
+  FAILURE_CONVERTER_PATH,
+  keyFingerprint,
+} from '../../src/codec/env';
+import { FAILURE_CONVERTER_MARK, failureConverter } from '../../src/codec/failure-converter';
 
 const key = () => randomBytes(32);
 const text = (b: Uint8Array | null | undefined) => Buffer.from(b ?? []).toString('utf8');
@@ -100,5 +108,28 @@ describe('codec configuration from the environment', () => {
     expect(defaultPayloadConverter.fromPayload((await after.decode([written]))[0])).toBe('kept across rotation');
     const [fresh] = await after.encode([payload('x')]);
     expect(text(fresh.metadata![KEY_ID_METADATA])).toBe('v2');
+  });
+});
+
+describe('failure messages under the codec', () => {
+  it('the codec configuration carries the failure converter that moves message and stack into a payload', () => {
+    const dc = dataConverterFromEnv({ CVM_IMAGE_CODEC_KEY: key().toString('base64') })!;
+    expect(dc.failureConverterPath).toBe(FAILURE_CONVERTER_PATH);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    expect(require(dc.failureConverterPath!).failureConverter).toBe(failureConverter);
+    const failure = failureConverter.errorToFailure(
+      new Error('password=Hunter2 in line 5'),
+      new DefaultPayloadConverter(),
+    );
+    expect(failure.message).toBe('Encoded failure');
+    expect(failure.stackTrace).toBe('');
+    expect(Buffer.from(failure.encodedAttributes!.data!).toString()).toContain('Hunter2'); // the codec encrypts it
+  });
+
+  it('a worker refuses a prebuilt workflow bundle without it when the codec is on', () => {
+    const dc = dataConverterFromEnv({ CVM_IMAGE_CODEC_KEY: key().toString('base64') });
+    expect(() => checkBundleEncodesFailures('/* bundle */', dc)).toThrow(/built without the failure converter/);
+    expect(() => checkBundleEncodesFailures(`x("${FAILURE_CONVERTER_MARK}")`, dc)).not.toThrow();
+    expect(() => checkBundleEncodesFailures('/* bundle */', undefined)).not.toThrow();
   });
 });
