@@ -42,7 +42,7 @@ export function imageActivities(rt: ActivityRuntime) {
       // lookups (a foreign image with the name still surfaces as InvalidImageName.Duplicate below).
       if (Context.current().info.attempt > 1) {
         const existing = await findOwnImage(rt, args.region, args.imageName, ref);
-        if (existing) return { imageId: existing.ImageId, adopted: true };
+        if (existing?.ImageId) return { imageId: existing.ImageId, adopted: true };
       }
       const request = {
         InstanceId: args.instanceId,
@@ -75,7 +75,7 @@ export function imageActivities(rt: ActivityRuntime) {
         if (codeOf(err) !== 'InvalidImageName.Duplicate') throw err;
         // An earlier attempt's image not yet visible by tag, or someone else's image with this name.
         const again = await findOwnImage(rt, args.region, args.imageName, ref);
-        if (again) return { imageId: again.ImageId, adopted: true };
+        if (again?.ImageId) return { imageId: again.ImageId, adopted: true };
         throw ApplicationFailure.retryable(
           `CreateImage says "${args.imageName}" exists but no such image is visible yet`,
           RETRYABLE_TENCENT_ERROR,
@@ -83,7 +83,7 @@ export function imageActivities(rt: ActivityRuntime) {
       }
       if (!imageId) {
         const made = await findOwnImage(rt, args.region, args.imageName, ref);
-        if (!made) {
+        if (!made?.ImageId) {
           throw ApplicationFailure.retryable(
             'CreateImage returned no ImageId and the image is not visible yet',
             RETRYABLE_TENCENT_ERROR,

@@ -53,11 +53,20 @@ export interface CreateImageArgs {
   forcePoweroff?: boolean;
 }
 
-export interface CreateImageOutcome {
-  imageId?: string;
+/** CreateImage's answer: the image (made now or adopted), or Tencent's acceptance of a dry run. */
+export type CreateImageOutcome = ImageMade | DryRunAccepted;
+
+export interface ImageMade {
+  imageId: string;
   /** True when an image from an earlier attempt was found and adopted instead of creating one. */
   adopted: boolean;
-  dryRun?: boolean;
+  dryRun?: false;
+}
+
+/** `dryRun: true`: Tencent would accept the request (DryRunOperation); nothing was made. */
+export interface DryRunAccepted {
+  dryRun: true;
+  adopted: false;
 }
 
 export interface ImageFacts {

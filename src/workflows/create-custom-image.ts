@@ -24,6 +24,7 @@ import { fstabRefusal, planFstabFix, planGuestPrep } from './fstab-step';
 import { launchAndVerify } from './launch-step';
 import { formatDuration } from './durations';
 import { PipelineTracker } from './progress';
+import type { PipelineRun } from './run-context';
 import { checkQuota } from './quota-step';
 import { Saga, compensationIncomplete } from './saga';
 import { snapshotDataDisks } from './snapshot-step';
@@ -40,12 +41,14 @@ export async function createCustomImage(raw: CreateCustomImageInput): Promise<Cr
     else if (tracker.progress.stage === 'snapshotting-data-disks') tracker.stageProgress(p.percent);
   });
   approval.install();
+  const warnings: string[] = [];
+  /** The result so far: the workflow alone writes it, from what each step returns. */
   const result: CreateCustomImageResult = {
     snapshotIds: [],
     launchedInstanceIds: [],
     shutdownPerformed: false,
     stages: tracker.stages,
-    warnings: [],
+    warnings,
   };
 
   try {
@@ -71,14 +74,19 @@ export async function createCustomImage(raw: CreateCustomImageInput): Promise<Cr
     const shutdown = decideShutdown(input.shutdown, instance);
     if ('refuse' in shutdown)
       throw invalidInput([{ field: 'shutdown', message: shutdown.refuse.replace(/^shutdown: /, '') }]);
-    const guestPrep = planGuestPrep(input, instance, result.warnings);
+    const pipeline: PipelineRun = { input, instance, where, tracker, saga, warn: (text) => warnings.push(text) };
+    const guestPrep = planGuestPrep(pipeline);
 
     // 3. Quota, and the name not taken by someone else's image.
     tracker.enter('checking-quota', `counting custom images in ${input.region}`);
-    const quota = await checkQuota(input, tracker, result); // rotateWhenFull: rotation first, then again
-    log.info('image quota', { used: quota.used, quota: quota.quota });
+    const quota = await checkQuota(pipeline); // rotateWhenFull: rotation first, then again
+    if (quota.rotatedImageIds) result.rotatedImageIds = quota.rotatedImageIds;
+    log.info('image quota', { used: quota.report.used, quota: quota.report.quota });
 
-    if (input.dryRun) return await dryRun(input, instance, guestPrep, shutdown.stop, shutdown.reason, result, tracker);
+    if (input.dryRun) {
+      await dryRun(pipeline, { guestPrep, stop: shutdown.stop, reason: shutdown.reason });
+      return { ...result, dryRun: true };
+    }
 
     // 4. The shutdown decision needs a person's approval when asked for: given before anything changes.
     if (shutdown.stop && input.approval.required) {
@@ -100,7 +108,7 @@ export async function createCustomImage(raw: CreateCustomImageInput): Promise<Cr
           { reason: outcome.reason },
         );
     } else if (input.approval.required) {
-      result.warnings.push(`approval was required but no shutdown is needed (${shutdown.reason})`);
+      warnings.push(`approval was required but no shutdown is needed (${shutdown.reason})`);
     }
 
     // 5. Guest preparation: data-disk lines out of /etc/fstab (seed caution), or refuse in check mode.
@@ -129,7 +137,7 @@ export async function createCustomImage(raw: CreateCustomImageInput): Promise<Cr
         });
         fstabLines = fixed.dataLines;
         if (!fstabLines.length) forgetFstab();
-        else result.warnings.push(fix.warning(fixed));
+        else warnings.push(fix.warning(fixed));
       }
     }
 
@@ -181,11 +189,16 @@ export async function createCustomImage(raw: CreateCustomImageInput): Promise<Cr
         dataDiskIds: dataDisks === 'include' ? instance.dataDisks.map((d) => d.diskId) : undefined,
       },
     ]);
-    const imageId = created.imageId!;
+    if (created.dryRun)
+      throw ApplicationFailure.nonRetryable(
+        `CreateImage "${input.imageName}" answered as a dry run; no image was made`,
+        NON_RETRYABLE.imageCreateFailed,
+      );
+    const imageId = created.imageId;
     made.imageId = imageId;
     result.imageId = imageId;
     tracker.setImage(imageId);
-    if (created.adopted) result.warnings.push(`adopted image ${imageId} made by an earlier attempt of this run`);
+    if (created.adopted) warnings.push(`adopted image ${imageId} made by an earlier attempt of this run`);
 
     // 8. Long wait in the worker until NORMAL (CREATEFAILED fails at once), bounded by timeouts.image.
     tracker.enter('waiting-for-image', `image ${imageId} is being created`, `image ${imageId} to become NORMAL`);
@@ -211,17 +224,18 @@ export async function createCustomImage(raw: CreateCustomImageInput): Promise<Cr
     // 10. Best practice: each data disk travels as a snapshot, to become the new instance's data disk.
     const snapshots =
       dataDisks === 'snapshot' && instance.dataDisks.length
-        ? await snapshotDataDisks(input, instance, saga, tracker, result)
-        : [];
-    result.snapshotGb = (ready.snapshotGb ?? 0) + snapshots.reduce((sum, s) => sum + s.sizeGb, 0);
+        ? await snapshotDataDisks(pipeline)
+        : { snapshotIds: [], disks: [] };
+    result.snapshotIds = snapshots.snapshotIds;
+    result.snapshotGb = (ready.snapshotGb ?? 0) + snapshots.disks.reduce((sum, s) => sum + s.sizeGb, 0);
 
     // Copies to other regions and sharing (options; undone by compensation if a later step fails).
-    await distribute(input, imageId, saga, tracker, result);
+    Object.assign(result, await distribute(pipeline, imageId));
 
     // 11. Launch from the image (data disks from the snapshots), verify it boots, then terminate unless kept.
     if (input.launch) {
-      const plan = { imageId, disks: snapshots, fstabLines, wholeMachine: dataDisks === 'include' };
-      await launchAndVerify(input, instance, plan, saga, tracker, result);
+      const plan = { imageId, disks: snapshots.disks, fstabLines, wholeMachine: dataDisks === 'include' };
+      result.launchedInstanceIds = await launchAndVerify(pipeline, plan);
     }
 
     tracker.enter('completed', `image ${imageId} is ready`);

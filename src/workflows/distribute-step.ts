@@ -5,18 +5,15 @@
  */
 import type { ImageCopy } from '../activities/distribution';
 import { calls, run, undo, waits, within } from './activity-proxies';
-import type { PipelineTracker } from './progress';
-import type { Saga } from './saga';
-import type { CreateCustomImageResult } from '../contract';
-import type { PipelineInput } from './validation';
+import type { PipelineRun } from './run-context';
 
-export async function distribute(
-  input: PipelineInput,
-  imageId: string,
-  saga: Saga,
-  tracker: PipelineTracker,
-  result: CreateCustomImageResult,
-): Promise<void> {
+export interface Distribution {
+  copies?: ImageCopy[];
+  sharedWith?: string[];
+}
+
+export async function distribute({ input, saga, tracker }: PipelineRun, imageId: string): Promise<Distribution> {
+  const done: Distribution = {};
   const { region, imageName } = input;
   const regions = input.copyToRegions;
   if (regions.length) {
@@ -40,7 +37,7 @@ export async function distribute(
         { region, imageId, imageName, destinationRegions: regions },
       ])),
     );
-    result.copies = [...copies];
+    done.copies = [...copies];
     await run(
       waits.waitForImageCopies,
       `Wait for the copies in ${list} to become NORMAL`,
@@ -59,8 +56,9 @@ export async function distribute(
           { region, imageId, accountIds: accounts },
         ]).then(() => undefined),
     });
-    result.sharedWith = await run(calls.shareImage, `Share ${imageId} with ${accounts.join(', ')}`, [
+    done.sharedWith = await run(calls.shareImage, `Share ${imageId} with ${accounts.join(', ')}`, [
       { region, imageId, accountIds: accounts },
     ]);
   }
+  return done;
 }

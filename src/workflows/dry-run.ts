@@ -1,25 +1,16 @@
 /** `dryRun: true`: the read-only half of the procedure, and CreateImage with DryRun. Nothing is changed. */
-import type { InstanceFacts, CreateCustomImageResult } from '../contract';
 import { calls, run } from './activity-proxies';
-import type { PipelineTracker } from './progress';
-import type { PipelineInput } from './validation';
+import type { PipelineRun } from './run-context';
 
 export async function dryRun(
-  input: PipelineInput,
-  instance: InstanceFacts,
-  guestPrep: boolean,
-  stop: boolean,
-  reason: string,
-  result: CreateCustomImageResult,
-  tracker: PipelineTracker,
-): Promise<CreateCustomImageResult> {
-  const where = { region: input.region, instanceId: input.instanceId };
-  result.dryRun = true;
-  result.warnings.push(`dry run: ${stop ? 'would stop' : 'would not stop'} ${input.instanceId} (${reason})`);
+  { input, where, tracker, warn }: PipelineRun,
+  { guestPrep, stop, reason }: { guestPrep: boolean; stop: boolean; reason: string },
+): Promise<void> {
+  warn(`dry run: ${stop ? 'would stop' : 'would not stop'} ${input.instanceId} (${reason})`);
   if (guestPrep) {
     tracker.enter('preparing-fstab', 'dry run: looking for data-disk lines in /etc/fstab');
     const scan = await run(calls.scanFstab, `Dry run: check /etc/fstab of ${input.instanceId}`, [where]);
-    result.warnings.push(
+    warn(
       `dry run: /etc/fstab has ${scan.dataLines.length} data-disk line(s)${scan.dataLines.map((l) => `; line ${l.line}: ${l.text.trim()}`).join('')}`,
     );
   }
@@ -37,7 +28,6 @@ export async function dryRun(
       forcePoweroff: stop,
     },
   ]);
-  result.warnings.push(`dry run: CreateImage "${input.imageName}" from ${input.instanceId} would be accepted`);
+  warn(`dry run: CreateImage "${input.imageName}" from ${input.instanceId} would be accepted`);
   tracker.enter('completed', 'dry run finished; nothing was changed');
-  return result;
 }

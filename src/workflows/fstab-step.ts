@@ -4,14 +4,15 @@
  */
 import { ApplicationFailure, patched } from '@temporalio/workflow';
 import type { FixMode, GuestRef } from '../activities/guest';
-import { NON_RETRYABLE, type DataDiskMode, type FstabLine, type FstabScan, type InstanceFacts } from '../contract';
-import { invalidInput, type PipelineInput } from './validation';
+import { NON_RETRYABLE, type DataDiskMode, type FstabLine, type FstabScan } from '../contract';
+import type { PipelineRun } from './run-context';
+import { invalidInput } from './validation';
 
-export /** Linux with fstab ≠ ignore needs the guest; a stopped instance cannot be reached over TAT. */
-function planGuestPrep(input: PipelineInput, instance: InstanceFacts, warnings: string[]): boolean {
+/** Linux with fstab ≠ ignore needs the guest; a stopped instance cannot be reached over TAT. */
+export function planGuestPrep({ input, instance, warn }: PipelineRun): boolean {
   if (input.fstab === 'ignore') return false;
   if (instance.platform !== 'LINUX') {
-    warnings.push(`fstab preparation skipped: ${instance.osName || 'the instance'} is not Linux`);
+    warn(`fstab preparation skipped: ${instance.osName || 'the instance'} is not Linux`);
     return false;
   }
   if (instance.state !== 'RUNNING') {
@@ -23,7 +24,7 @@ function planGuestPrep(input: PipelineInput, instance: InstanceFacts, warnings: 
         },
       ]);
     }
-    warnings.push(`fstab preparation skipped: the instance is ${instance.state} and has no data disks`);
+    warn(`fstab preparation skipped: the instance is ${instance.state} and has no data disks`);
     return false;
   }
   return true;

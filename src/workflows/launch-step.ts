@@ -3,11 +3,9 @@
  * snapshot, wait RUNNING, check that it really booted (its TAT agent comes online: an fstab line for a
  * missing disk hangs boot), put the source's data-disk lines back with nofail, and terminate unless kept.
  */
-import type { FstabLine, InstanceFacts, CreateCustomImageResult } from '../contract';
+import type { FstabLine } from '../contract';
 import { calls, run, undo, waits, within } from './activity-proxies';
-import type { PipelineTracker } from './progress';
-import type { Saga } from './saga';
-import type { PipelineInput } from './validation';
+import type { PipelineRun } from './run-context';
 
 export interface LaunchPlan {
   imageId: string;
@@ -19,14 +17,11 @@ export interface LaunchPlan {
   wholeMachine: boolean;
 }
 
+/** Returns the ids of the launched instances (terminated again unless `launch.keep`). */
 export async function launchAndVerify(
-  input: PipelineInput,
-  source: InstanceFacts,
+  { input, instance: source, saga, tracker, warn }: PipelineRun,
   { imageId, disks, fstabLines, wholeMachine }: LaunchPlan,
-  saga: Saga,
-  tracker: PipelineTracker,
-  result: CreateCustomImageResult,
-): Promise<void> {
+): Promise<string[]> {
   const launch = input.launch!;
   const region = input.region;
   const zone = launch.zone ?? source.zone;
@@ -56,7 +51,6 @@ export async function launchAndVerify(
   ids = await run(calls.launchInstances, `RunInstances ×${launch.count} from ${imageId}`, [
     { region, imageId, zone, instanceType, count: launch.count, dataDisks: disks, tags: input.tags },
   ]);
-  result.launchedInstanceIds = ids;
   tracker.setLaunched(ids);
   tracker.waiting(`instances ${ids.join(', ')} to be RUNNING`);
   await run(
@@ -82,7 +76,7 @@ export async function launchAndVerify(
       const applied = await run(calls.applyFstabLines, `Put the data-disk lines back (nofail) on ${id}`, [
         { region, instanceId: id, lines: fstabLines },
       ]);
-      if (!applied.mounted) result.warnings.push(`data disks of ${id} did not mount: ${applied.message ?? 'unknown'}`);
+      if (!applied.mounted) warn(`data disks of ${id} did not mount: ${applied.message ?? 'unknown'}`);
     }
   }
 
@@ -94,8 +88,7 @@ export async function launchAndVerify(
     );
     await terminate();
     forget();
-    result.warnings.push(
-      `launched ${ids.join(', ')} from ${imageId}, verified it booted, and terminated it (launch.keep is false)`,
-    );
+    warn(`launched ${ids.join(', ')} from ${imageId}, verified it booted, and terminated it (launch.keep is false)`);
   }
+  return ids;
 }

@@ -5,24 +5,25 @@
  * anything is changed.
  */
 import { ApplicationFailure, ParentClosePolicy, executeChild, workflowInfo } from '@temporalio/workflow';
-import { NON_RETRYABLE, type QuotaReport, type CreateCustomImageResult } from '../contract';
+import { NON_RETRYABLE, type QuotaReport } from '../contract';
 import { calls, run } from './activity-proxies';
-import type { PipelineTracker } from './progress';
 import { rotateImages } from './rotate-images';
 import { failureType } from './stage-failure';
-import type { PipelineInput } from './validation';
+import type { PipelineRun } from './run-context';
 
-export async function checkQuota(
-  input: PipelineInput,
-  tracker: PipelineTracker,
-  result: CreateCustomImageResult,
-): Promise<QuotaReport> {
+export interface QuotaOutcome {
+  report: QuotaReport;
+  /** rotateWhenFull: the images the rotation deleted to make room. */
+  rotatedImageIds?: string[];
+}
+
+export async function checkQuota({ input, tracker, warn }: PipelineRun): Promise<QuotaOutcome> {
   const check = () =>
     run(calls.checkImageQuota, `Check image quota and name "${input.imageName}" in ${input.region}`, [
       { region: input.region, imageName: input.imageName },
     ]);
   try {
-    return await check();
+    return { report: await check() };
   } catch (err) {
     if (!input.rotateWhenFull || failureType(err) !== NON_RETRYABLE.imageQuotaExceeded) throw err;
   }
@@ -35,14 +36,13 @@ export async function checkQuota(
     staticSummary: `Quota full: rotate ${input.region} (keep ${keep}, ${scope})`,
     parentClosePolicy: ParentClosePolicy.ABANDON,
   });
-  result.rotatedImageIds = rotation.deleted;
-  result.warnings.push(
+  warn(
     `image quota of ${input.region} was full: rotation (keep ${keep}, ${scope}) deleted ` +
       `${rotation.deleted.length ? rotation.deleted.join(', ') : 'nothing'}`,
   );
   tracker.enter('checking-quota', `counting custom images in ${input.region} again after the rotation`);
   try {
-    return await check();
+    return { report: await check(), rotatedImageIds: rotation.deleted };
   } catch (err) {
     if (failureType(err) !== NON_RETRYABLE.imageQuotaExceeded) throw err;
     const cause = (err as { cause?: Error }).cause ?? (err as Error);

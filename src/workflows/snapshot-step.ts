@@ -4,20 +4,18 @@
  * another; the undo step is registered before the first call.
  */
 import { workflowInfo } from '@temporalio/workflow';
-import type { InstanceFacts, CreateCustomImageResult } from '../contract';
 import { calls, run, undo, waits, within } from './activity-proxies';
 import type { LaunchPlan } from './launch-step';
-import type { PipelineTracker } from './progress';
-import type { Saga } from './saga';
-import type { PipelineInput } from './validation';
+import type { PipelineRun } from './run-context';
 
-export async function snapshotDataDisks(
-  input: PipelineInput,
-  instance: InstanceFacts,
-  saga: Saga,
-  tracker: PipelineTracker,
-  result: CreateCustomImageResult,
-): Promise<LaunchPlan['disks']> {
+export interface DataDiskSnapshots {
+  /** In the order they were created. */
+  snapshotIds: string[];
+  /** What a launched instance's data disks are made from. */
+  disks: LaunchPlan['disks'];
+}
+
+export async function snapshotDataDisks({ input, instance, saga, tracker }: PipelineRun): Promise<DataDiskSnapshots> {
   tracker.enter(
     'snapshotting-data-disks',
     `snapshotting ${instance.dataDisks.length} data disk(s)`,
@@ -40,23 +38,25 @@ export async function snapshotDataDisks(
         within(input.timeoutsMs.snapshot),
       ).then(() => undefined),
   });
+  const snapshotIds: string[] = [];
   for (const r of refs) {
     r.snapshotId = (
       await run(calls.createSnapshot, `CreateSnapshot of data disk ${r.diskId}`, [
         { region: input.region, diskId: r.diskId, snapshotName: r.snapshotName, tags: input.tags },
       ])
     ).snapshotId;
-    result.snapshotIds.push(r.snapshotId);
-    tracker.setSnapshots(result.snapshotIds);
+    snapshotIds.push(r.snapshotId);
+    tracker.setSnapshots(snapshotIds);
   }
   const done = await run(
     waits.waitForSnapshots,
     `Wait for ${refs.length} snapshot(s) to become NORMAL`,
-    [{ region: input.region, snapshotIds: result.snapshotIds }],
+    [{ region: input.region, snapshotIds }],
     within(input.timeoutsMs.snapshot),
   );
-  return done.map((s) => {
+  const disks = done.map((s) => {
     const disk = instance.dataDisks.find((d) => d.diskId === s.diskId);
     return { snapshotId: s.snapshotId, sizeGb: disk?.sizeGb ?? s.sizeGb, diskType: disk?.diskType };
   });
+  return { snapshotIds, disks };
 }
