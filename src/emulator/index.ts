@@ -28,6 +28,7 @@ import { diskActions } from './cbs/disks';
 import { imageSharingActions } from './cvm/image-sharing';
 import { runInstancesAction } from './cvm/run-instances';
 import { tatActions } from './tat/commands';
+import { loseInterruptedTasks } from './tat/lost-tasks';
 import { CommandRunner } from './tat/runner';
 
 export type { Durations } from './core/durations';
@@ -94,13 +95,13 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     now: clock.now,
   };
   registerLifecycleHooks(world);
-  abandonInterruptedTasks(world);
+  loseInterruptedTasks(world);
   const credentials = new Map(credentialsFrom(opts).map((c) => [c.secretId, c.secretKey]));
   const host = opts.host ?? '127.0.0.1';
   const { token: adminToken, source: adminTokenSource } = resolveAdminToken(opts.adminToken);
   const access = new AccessPolicy(host, adminToken);
   const limiter = new RateLimiter(opts.rateLimits ?? true);
-  const faults = new Faults();
+  const faults = new Faults(store);
   const log = new RequestLog();
   const router = new Router().add([
     ...imageActions,
@@ -181,17 +182,4 @@ function wideHostWarning(host: string): string {
     '!! commands as you. Use --host 127.0.0.1 unless you know every machine that can reach it.',
     line,
   ].join('\n');
-}
-
-/** Commands that were running when the emulator stopped cannot be resumed: they end FAILED, saying why. */
-function abandonInterruptedTasks(world: World): void {
-  for (const task of Object.values(world.store.state.tasks)) {
-    if (task.status === 'RUNNING' || task.status === 'PENDING') {
-      Object.assign(task, {
-        status: 'FAILED',
-        exitCode: -1,
-        errorInfo: 'the emulator restarted while the command ran',
-      });
-    }
-  }
 }

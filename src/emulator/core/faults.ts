@@ -30,16 +30,32 @@ export const faultsBodySchema = z.object({
 
 export type FaultRule = z.infer<typeof faultRuleSchema>;
 
-/** mulberry32: tiny, fast, good enough for reproducible fault draws. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
+/** mulberry32: tiny, fast, good enough for reproducible fault draws; its whole state is one uint32. */
+class Prng {
+  constructor(public state: number) {
+    this.state = state >>> 0;
+  }
+
+  next(): number {
+    this.state = (this.state + 0x6d2b79f5) >>> 0;
+    let t = this.state;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  }
+}
+
+/** What the state file keeps of the faults, so a chaos run's rules outlive an emulator restart. */
+export interface PersistedFaults {
+  rules: (FaultRule & { fired: number })[];
+  fired: number;
+  random: number;
+}
+
+/** The part of the store the faults use (state/store.ts). */
+export interface FaultsStore {
+  state: { faults?: PersistedFaults };
+  save(): void;
 }
 
 export interface FiredFaults {
@@ -52,16 +68,34 @@ export interface FiredFaults {
 
 export class Faults {
   private rules: (FaultRule & { fired: number })[] = [];
-  private random: () => number = prng(1);
+  private random = new Prng(1);
   private fired = 0;
+
+  /** With a store: rules, counts and the PRNG come from its state and are saved back when they change. */
+  constructor(private readonly store?: FaultsStore) {
+    const saved = store?.state.faults;
+    if (saved) {
+      this.rules = saved.rules.map((r) => ({ ...faultRuleSchema.parse(r), fired: r.fired }));
+      this.fired = saved.fired;
+      this.random = new Prng(saved.random);
+    }
+  }
 
   set(body: z.infer<typeof faultsBodySchema>): void {
     this.rules = body.rules.map((r) => ({ ...r, fired: 0 }));
-    this.random = prng(body.seed ?? Date.now());
+    this.random = new Prng(body.seed ?? Date.now());
+    this.persist();
   }
 
   clear(): void {
     this.rules = [];
+    this.persist();
+  }
+
+  private persist(): void {
+    if (!this.store) return;
+    this.store.state.faults = { rules: this.rules, fired: this.fired, random: this.random.state };
+    this.store.save();
   }
 
   list(): { rules: FaultRule[]; fired: number } {
@@ -71,11 +105,12 @@ export class Faults {
   /** Draws every matching rule once and merges what fired. */
   draw(action: string, region: string): FiredFaults {
     const out: FiredFaults = { latencyMs: 0 };
+    const firedBefore = this.fired;
     for (const rule of this.rules) {
       if (rule.action !== action && rule.action !== '*') continue;
       if (rule.region && rule.region !== region) continue;
       if (rule.count !== undefined && rule.fired >= rule.count) continue;
-      if (this.random() >= rule.probability) continue;
+      if (this.random.next() >= rule.probability) continue;
       rule.fired++;
       this.fired++;
       out.latencyMs += rule.latencyMs ?? 0;
@@ -93,6 +128,7 @@ export class Faults {
       }
       if (rule.resultState) out.resultState = rule.resultState;
     }
+    if (this.fired !== firedBefore) this.persist(); // a `count` spent before a restart stays spent
     return out;
   }
 }

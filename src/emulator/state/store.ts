@@ -2,7 +2,7 @@
  * The state store: one JSON document, settled lazily against the clock and saved (atomically) after
  * every change when a state file is configured.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { emptyState, type EmulatorState, type Pending, type SettledEvent } from './types';
 
@@ -16,6 +16,7 @@ export type SettleHook = (kind: Kind, id: string, to: string, at: number) => voi
 export class Store {
   state: EmulatorState;
   private hooks: SettleHook[] = [];
+  private saveFailing = false;
 
   constructor(
     private readonly stateFile?: string,
@@ -83,12 +84,33 @@ export class Store {
     this.save();
   }
 
+  /**
+   * Never throws: a state file that cannot be written (disk full, permissions, a directory in its place) is
+   * said once on stderr, and the emulator serves on from memory, trying again at every change.
+   */
   save(): void {
     if (!this.stateFile) return;
-    mkdirSync(dirname(this.stateFile), { recursive: true });
     const tmp = `${this.stateFile}.tmp-${process.pid}`;
-    writeFileSync(tmp, JSON.stringify(this.state));
-    renameSync(tmp, this.stateFile);
+    try {
+      mkdirSync(dirname(this.stateFile), { recursive: true });
+      writeFileSync(tmp, JSON.stringify(this.state));
+      renameSync(tmp, this.stateFile);
+      if (this.saveFailing) console.error(`[emulator] the state is saved to ${this.stateFile} again`);
+      this.saveFailing = false;
+    } catch (err) {
+      try {
+        rmSync(tmp, { force: true });
+      } catch {
+        // not ours to clean (a directory in its place): the next save tries again
+      }
+      if (!this.saveFailing) {
+        console.error(
+          `[emulator] cannot save the state to ${this.stateFile}: ${(err as Error).message}; ` +
+            'serving on from memory (a restart would lose the changes since)',
+        );
+      }
+      this.saveFailing = true;
+    }
   }
 }
 

@@ -2,6 +2,7 @@
  * The emulator's persisted state. Every asynchronous change is stored as data (`pending`), and applied
  * lazily when the clock passes `at` — so a restart from the state file resumes exactly where it was.
  */
+import type { PersistedFaults } from '../core/faults';
 export interface Pending<S extends string = string> {
   to: S;
   at: number; // epoch ms
@@ -114,7 +115,7 @@ export interface ImageRecord {
   sourceImageId?: string;
 }
 
-export type TaskStatus = 'PENDING' | 'RUNNING' | 'SUCCESS' | 'FAILED' | 'TIMEOUT' | 'CANCELLED';
+export type TaskStatus = 'PENDING' | 'RUNNING' | 'SUCCESS' | 'FAILED' | 'TIMEOUT' | 'TASK_TIMEOUT' | 'CANCELLED';
 
 export interface TaskRecord {
   id: string;
@@ -132,6 +133,10 @@ export interface TaskRecord {
   start?: string;
   end?: string;
   errorInfo?: string;
+  /** The process group the command runs in (its guard's pid), while it runs. */
+  pgid?: number;
+  /** Lost with an earlier emulator process: still RUNNING, it ends TASK_TIMEOUT at this epoch-ms deadline. */
+  lostUntil?: number;
 }
 
 export interface InvocationRecord {
@@ -165,6 +170,8 @@ export interface EmulatorState {
   /** Replays of idempotent calls: `${action}/${region}/${clientToken}` → the original answer. */
   clientTokens: Record<string, unknown>;
   settled: SettledEvent[];
+  /** Fault rules (core/faults.ts), kept so they outlive a restart. */
+  faults?: PersistedFaults;
   config: {
     imageQuota: Record<string, number>;
     defaultImageQuota: number;

@@ -9,6 +9,7 @@ import { page, type Params } from '../core/params';
 import { agentOnline } from '../cvm/lifecycle';
 import type { InstanceRecord, TaskRecord, TaskStatus } from '../state/types';
 import { taskDisks } from './disks';
+import { settleLostTasks } from './lost-tasks';
 
 type Body<T> = Omit<T, 'RequestId'>;
 const V = '2020-10-28';
@@ -105,10 +106,12 @@ function runCommand(params: Params, ctx: ActionContext): Body<tat.RunCommandResp
         cwd: existsSync(wd) && statSync(wd).isDirectory() ? wd : root,
         timeoutSec,
         disks: taskDisks(s, inst),
+        onStart: (pgid) => (task.pgid = pgid),
       })
       .then((r) => {
         const rec = world.store.state.tasks[task.id];
-        if (!rec) return; // reset meanwhile
+        if (!rec || r.status === 'STOPPED') return; // reset meanwhile; or the emulator is stopping (lost-tasks.ts)
+        delete rec.pgid;
         Object.assign(rec, {
           status: forced ?? r.status,
           exitCode: r.exitCode,
@@ -133,6 +136,7 @@ const TASK_FILTERS: FilterTable<TaskRecord> = {
 function describeInvocationTasks(params: Params, ctx: ActionContext): Body<tat.DescribeInvocationTasksResponse> {
   const p = reader<tat.DescribeInvocationTasksRequest>(params);
   const s = ctx.world.store.state;
+  settleLostTasks(s, ctx.now);
   const ids = p.strList('InvocationTaskIds');
   const filters = readFilters(p.raw('Filters'));
   if (ids && filters.length)

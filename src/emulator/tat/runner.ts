@@ -1,7 +1,8 @@
 /**
  * Runs a TAT command for real: bash on this machine, cwd and GUEST_ROOT = the instance's file tree, PATH
- * starting with shims (mount, umount, blkid, lsblk, findmnt) that answer from the emulated disks.
- * Time and output are bounded like TAT's (Timeout seconds; 24 KB of output).
+ * starting with shims (mount, umount, blkid, lsblk, findmnt) that answer from the emulated disks, and a
+ * clean environment. Time and output are bounded like TAT's (Timeout seconds; 24 KB of output); the
+ * command dies with the emulator (GUARD). What this does not isolate: docs/security.md.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -24,10 +25,13 @@ export interface RunRequest {
   cwd: string;
   timeoutSec: number;
   disks: (DiskIdentity & { sizeGb: number; usage: string })[];
+  /** Told the process group of the command once it runs (kept in the state, for a restart: lost-tasks.ts). */
+  onStart?: (pgid: number) => void;
 }
 
 export interface RunResult {
-  status: 'SUCCESS' | 'FAILED' | 'TIMEOUT';
+  /** STOPPED: killed by the emulator's own shutdown; the task is left RUNNING for the next process (lost-tasks.ts). */
+  status: 'SUCCESS' | 'FAILED' | 'TIMEOUT' | 'STOPPED';
   exitCode: number;
   output: Buffer;
   dropped: number;
@@ -35,10 +39,31 @@ export interface RunResult {
   end: number;
 }
 
+/** In the guard's command line ($0), so a restarted emulator recognises a group as one of its commands. */
+export const GUARD_NAME = 'cvm-image-tat-guard';
+
+/**
+ * The script runs under a guard that leads its own session and process group (spawned detached) and holds
+ * the read end of a pipe whose only write end is the emulator's: when the emulator dies, even by SIGKILL,
+ * the kernel closes it, the guard's watcher reads EOF and kills the whole group. No prctl, no native code.
+ * $1 is the script; the task id (after it) only labels the command line.
+ */
+const GUARD = [
+  'exec 3<&0 0</dev/null',
+  '{ while read -r _ <&3; do :; done; kill -KILL 0; } >/dev/null 2>&1 &',
+  'watcher=$!',
+  'exec 3<&-',
+  'bash "$1"',
+  'code=$?',
+  'kill "$watcher" 2>/dev/null',
+  'exit "$code"',
+].join('\n');
+
 export class CommandRunner {
   private readonly binDir: string;
   private readonly workDir: string;
   private readonly running = new Set<ChildProcess>();
+  private stopping = false;
 
   constructor(dataDir: string) {
     this.binDir = join(dataDir, 'bin');
@@ -63,10 +88,10 @@ export class CommandRunner {
     writeFileSync(disksFile, JSON.stringify(req.disks));
     const start = Date.now();
     return new Promise((resolve) => {
-      const child = spawn('bash', [scriptFile], {
+      const child = spawn('bash', ['-c', GUARD, GUARD_NAME, scriptFile, req.taskId], {
         cwd: req.cwd,
-        detached: true, // own process group, so a timeout kills everything the script started
-        stdio: ['ignore', 'pipe', 'pipe'],
+        detached: true, // own session and process group, so a timeout kills everything the script started
+        stdio: ['pipe', 'pipe', 'pipe'], // stdin: the guard's lifeline (never written, closed when we die)
         env: {
           PATH: `${this.binDir}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`,
           HOME: req.guestRoot,
@@ -76,6 +101,8 @@ export class CommandRunner {
         },
       });
       this.running.add(child);
+      child.stdin!.on('error', () => undefined); // the guard gone first: nothing to tell it
+      if (child.pid) req.onStart?.(child.pid);
       const chunks: Buffer[] = [];
       let kept = 0;
       let dropped = 0;
@@ -98,7 +125,7 @@ export class CommandRunner {
         rmSync(scriptFile, { force: true });
         rmSync(disksFile, { force: true });
         const exitCode = code ?? -1;
-        const status = timedOut ? 'TIMEOUT' : exitCode === 0 ? 'SUCCESS' : 'FAILED';
+        const status = this.stopping ? 'STOPPED' : timedOut ? 'TIMEOUT' : exitCode === 0 ? 'SUCCESS' : 'FAILED';
         resolve({ status, exitCode, output: Buffer.concat(chunks), dropped, start, end: Date.now() });
       };
       child.on('error', (err) => {
@@ -111,6 +138,7 @@ export class CommandRunner {
 
   /** Kills every command still running (emulator shutdown). */
   stopAll(): void {
+    this.stopping = true;
     for (const child of this.running) killGroup(child);
   }
 }
