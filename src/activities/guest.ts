@@ -107,6 +107,11 @@ function offlineFailure(err: unknown, instanceId: string, doing: string): unknow
 export interface GuestRef {
   region: string;
   instanceId: string;
+  /**
+   * Whose marker to act on: the calling run's by default; another run's for a janitor that restores what
+   * a terminated run left (its workflow id and run id, as its tags record them).
+   */
+  ofRun?: PipelineRef;
 }
 
 /** comment: the seed's caution (image without the data disks); nofail: dataDisks "include" (disks travel). */
@@ -114,7 +119,7 @@ export type FixMode = 'comment' | 'nofail';
 
 export function guestActivities(rt: ActivityRuntime) {
   async function run(action: FstabScript, target: GuestRef, vars: Record<string, string> = {}) {
-    const script = buildFstabScript(action, { TOKEN: runToken(pipelineRef()), ...vars });
+    const script = buildFstabScript(action, { TOKEN: runToken(target.ofRun ?? pipelineRef()), ...vars });
     const res = await runShell(rt, target.region, target.instanceId, script, `cvm-image-pipeline fstab-${action}`);
     return { output: res.output, dropped: res.dropped };
   }
@@ -145,6 +150,7 @@ export function guestActivities(rt: ActivityRuntime) {
 
     /** Puts the changed lines back. An offline agent may come back (after a restart): retry. */
     async restoreFstab(target: GuestRef): Promise<{ restored: number }> {
+      // Also for a janitor: `ofRun` names the run whose marked lines (and old backup) to put back.
       try {
         const res = await run('restore', target);
         return { restored: Number(reportRows(res.output, res.dropped).get('RESTORED')?.[0] ?? 0) };

@@ -108,6 +108,26 @@ describe('createCustomImage refuses before changing anything', () => {
     expect((await instanceView(emu, instanceId)).files['/etc/fstab']).toBe(fixture.files!['/etc/fstab']);
   });
 
+  it('fstab "check" still refuses when 300 NFS lines come before the data line (TAT keeps 24 KB of output)', async () => {
+    const { emu } = bench;
+    const nfs = Array.from(
+      { length: 300 },
+      (_, i) => `nfs-${i}.example.internal:/exports/s-${i} /mnt/nfs-${i} nfs rw,_netdev 0 0`,
+    );
+    const fstab = [
+      'LABEL=cloudimg-rootfs / ext4 defaults 0 1',
+      ...nfs,
+      'UUID=6f1b2c3d-aaaa-4bbb-8ccc-0123456789ab /data ext4 defaults 0 2',
+      '',
+    ].join('\n');
+    const fixture = onlineInstanceWithDataDisk();
+    const instanceId = await emu.admin.createInstance({ ...fixture, files: { ...fixture.files, '/etc/fstab': fstab } });
+    const { failure, calls } = await refused({ region: REGION, instanceId, imageName: 'check-nfs', fstab: 'check' });
+    expect(failure.type).toBe('FstabDataDiskLines');
+    expect(failure.message).toContain('line 302: UUID=6f1b2c3d-aaaa-4bbb-8ccc-0123456789ab /data ext4');
+    expect(calls.CreateImage).toBeUndefined();
+  });
+
   it('an offline TAT agent is a clear error in fix mode', async () => {
     const { emu } = bench;
     const instanceId = await emu.admin.createInstance(onlineInstanceWithDataDisk({ agentOnline: false }));
