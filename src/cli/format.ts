@@ -52,7 +52,12 @@ export function formatStatus(summary: PipelineSummary, progress?: PipelineProgre
   if (progress?.percent !== undefined) rows.push(['Progress', `${Math.round(progress.percent)}% of the pipeline`]);
   if (progress?.waitingFor) rows.push(['Waiting for', progress.waitingFor]);
   rows.push(['Region', summary.region ?? '—'], ['Instance', summary.instanceId ?? '—']);
-  rows.push(['Image', progress?.imageId ?? summary.imageId ?? '—']);
+  const failedStage = progress?.failedStage ?? summary.failedStage;
+  const undone = progress?.undone ?? summary.undone;
+  if (failedStage) rows.push([stage === 'cancelled' ? 'Cancelled in' : 'Failed in', failedStage]);
+  if (failedStage || undone) rows.push(['Undone', undone?.length ? undone.join('\n' + ' '.repeat(13)) : 'nothing']);
+  // A closed run's image is the search attribute, cleared when compensation deleted the image.
+  rows.push(['Image', (summary.closeTime ? summary.imageId : (progress?.imageId ?? summary.imageId)) ?? '—']);
   if (progress) {
     rows.push(['Snapshots', list(progress.snapshotIds)], ['Launched', list(progress.launchedInstanceIds)]);
   }
@@ -66,8 +71,15 @@ export function formatStatus(summary: PipelineSummary, progress?: PipelineProgre
 export function formatList(rows: PipelineSummary[]): string {
   if (!rows.length) return 'No pipelines match.';
   const table = [
-    ['WORKFLOW ID', 'STATUS', 'STAGE', 'IMAGE', 'STARTED'],
-    ...rows.map((r) => [r.workflowId, r.status, r.stage ?? '—', r.imageId ?? '—', r.startTime.toISOString()]),
+    ['WORKFLOW ID', 'STATUS', 'STAGE', 'IMAGE', 'STARTED', 'UNDONE'],
+    ...rows.map((r) => [
+      r.workflowId,
+      r.status,
+      r.failedStage ? `${r.stage ?? '?'} (in ${r.failedStage})` : (r.stage ?? '—'),
+      r.imageId ?? '—',
+      r.startTime.toISOString(),
+      r.undone?.join('; ') ?? '',
+    ]),
   ];
   const widths = table[0].map((_, i) => Math.max(...table.map((row) => row[i].length)));
   return table

@@ -4,6 +4,7 @@
  */
 import type { SearchAttributePair } from '@temporalio/common';
 import { type CreateCustomImageInput, CvmInstanceId, CvmPipelineStage, CvmRegion } from '../contract';
+import { DEFAULTS } from '../workflows/validation';
 
 /** Stage recorded at start; the workflow replaces it with its real stages. */
 export const QUEUED_STAGE = 'queued';
@@ -20,7 +21,7 @@ export function pipelineDetails(input: CreateCustomImageInput): string {
   const lines = [
     `**Instance** \`${input.instanceId}\` in \`${input.region}\``,
     `**Image name** \`${input.imageName}\`${input.imageFamily ? ` (family \`${input.imageFamily}\`)` : ''}`,
-    `**Shutdown** ${input.shutdown ?? 'auto'}${input.approval?.required ? `, approval required (timeout ${input.approval.timeout ?? 'none'})` : ''}`,
+    `**Shutdown** ${input.shutdown ?? 'auto'}${input.approval?.required ? `, approval required (timeout ${input.approval.timeout ?? DEFAULTS.approvalTimeout})` : ''}`,
     `**Data disks** ${input.dataDisks ?? 'snapshot (when it has any)'} · **fstab** ${input.fstab ?? 'fix'}`,
   ];
   if (input.launch) {

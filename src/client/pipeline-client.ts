@@ -8,10 +8,12 @@ import { WorkflowExecutionAlreadyStartedError, type DataConverter } from '@tempo
 import { dataConverterFromEnv } from '../codec/env';
 import { taskQueueFromEnv, temporalTargetFromEnv } from '../temporal/connection';
 import {
+  CvmFailedStage,
   CvmImageId,
   CvmInstanceId,
   CvmPipelineStage,
   CvmRegion,
+  CvmUndone,
   APPROVE_UPDATE,
   PROGRESS_QUERY,
   REJECT_UPDATE,
@@ -99,6 +101,10 @@ export interface PipelineSummary {
   instanceId?: string;
   imageId?: string;
   stage?: string;
+  /** The stage a failed or cancelled run was in (CvmFailedStage). */
+  failedStage?: string;
+  /** What compensation undid (CvmUndone); an image it deleted is no longer `imageId`. */
+  undone?: string[];
   startTime: Date;
   closeTime?: Date;
 }
@@ -132,6 +138,8 @@ function toSummary(info: Omit<WorkflowExecutionInfo, 'raw'>): PipelineSummary {
     instanceId: sa.get(CvmInstanceId),
     imageId: sa.get(CvmImageId),
     stage: sa.get(CvmPipelineStage),
+    failedStage: sa.get(CvmFailedStage),
+    undone: sa.get(CvmUndone),
     startTime: info.startTime,
     closeTime: info.closeTime,
   };

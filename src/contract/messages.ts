@@ -17,6 +17,17 @@ export interface WaitProgress {
 }
 
 export const progressQuery = defineQuery<PipelineProgress>(PROGRESS_QUERY);
+
+/** What `temporal workflow metadata` and the Web UI list for each handler. */
+export const DESCRIPTIONS = {
+  progress:
+    'Where the run is: {stage, percent, stagePercent, imageId, snapshotIds, launchedInstanceIds, waitingFor, ' +
+    'failedStage, undone, startedAt, updatedAt}.',
+  approveShutdown: 'Approve the pending shutdown of the source instance (refused when no approval is pending).',
+  rejectShutdown:
+    'Reject the pending shutdown with a reason (string, at most 1000 characters); the run ends with nothing changed.',
+  waitProgress: "Sent by the run's own waiting activities (snapshot Percent); other payloads are ignored.",
+} as const;
 /** Approves the pending shutdown; refused (by its validator) when no approval is pending. */
 export const approveShutdownUpdate = defineUpdate<string>(APPROVE_UPDATE);
 /** Rejects the pending shutdown with a reason; the run then ends with nothing changed. */

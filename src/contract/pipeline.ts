@@ -112,6 +112,10 @@ export interface PipelineProgress {
   launchedInstanceIds: string[];
   /** What the run is waiting on right now, in words, e.g. "image img-123 to become NORMAL". */
   waitingFor?: string;
+  /** The stage a failed or cancelled run was in. */
+  failedStage?: StageName;
+  /** What compensation undid, e.g. "delete image (with its bound snapshots) img-1"; empty: nothing to undo. */
+  undone?: string[];
   startedAt: string;
   updatedAt: string;
 }

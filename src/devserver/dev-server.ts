@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import { Connection } from '@temporalio/client';
-import { SEARCH_ATTRIBUTE_NAMES } from '../contract';
+import { SEARCH_ATTRIBUTE_FLAGS, SEARCH_ATTRIBUTES } from '../contract';
 import { resolveTemporalCli } from './temporal-cli';
 
 export interface DevServerOptions {
@@ -87,7 +87,7 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
   const namespace = opts.namespace ?? 'default';
   const args = ['server', 'start-dev', '--ip', ip, '--port', String(port), '--namespace', namespace];
   args.push('--log-level', opts.logLevel ?? 'warn');
-  for (const name of SEARCH_ATTRIBUTE_NAMES) args.push('--search-attribute', `${name}=Keyword`);
+  for (const flag of SEARCH_ATTRIBUTE_FLAGS) args.push('--search-attribute', flag);
   if (opts.dbFilename) args.push('--db-filename', opts.dbFilename);
   let uiUrl: string | undefined;
   if (opts.ui || opts.uiPort) {
@@ -112,7 +112,6 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
 /** Last resort on machines with internet: the SDK downloads and runs the CLI itself. */
 async function startWithSdkDownload(opts: DevServerOptions): Promise<DevServer> {
   const { TestWorkflowEnvironment } = await import('@temporalio/testing');
-  const { CvmRegion, CvmInstanceId, CvmImageId, CvmPipelineStage } = await import('../contract/search-attributes');
   const env = await TestWorkflowEnvironment.createLocal({
     server: {
       executable: { type: 'cached-download' },
@@ -122,7 +121,7 @@ async function startWithSdkDownload(opts: DevServerOptions): Promise<DevServer> 
       uiPort: opts.uiPort,
       dbFilename: opts.dbFilename,
       namespace: opts.namespace,
-      searchAttributes: [CvmRegion, CvmInstanceId, CvmImageId, CvmPipelineStage],
+      searchAttributes: SEARCH_ATTRIBUTES,
     },
   });
   const address = env.address;

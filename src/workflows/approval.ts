@@ -3,7 +3,7 @@
  * `approveShutdown` or `rejectShutdown` update. Their validators refuse them when nothing is pending.
  */
 import { condition, setHandler } from '@temporalio/workflow';
-import { approveShutdownUpdate, rejectShutdownUpdate } from '../contract';
+import { approveShutdownUpdate, DESCRIPTIONS, rejectShutdownUpdate } from '../contract';
 
 export type ApprovalOutcome = { approved: true } | { approved: false; reason: string };
 
@@ -22,7 +22,7 @@ export class ShutdownApproval {
         this.pending = false;
         return 'shutdown approved';
       },
-      { validator: mustBePending },
+      { validator: mustBePending, description: DESCRIPTIONS.approveShutdown },
     );
     setHandler(
       rejectShutdownUpdate,
@@ -32,6 +32,7 @@ export class ShutdownApproval {
         return 'shutdown rejected';
       },
       {
+        description: DESCRIPTIONS.rejectShutdown,
         validator: (reason: string) => {
           mustBePending();
           if (reason !== undefined && (typeof reason !== 'string' || reason.length > 1000)) {

@@ -8,6 +8,7 @@ import {
   NON_RETRYABLE,
   WORKFLOW_FAILURES,
   type FstabLine,
+  DESCRIPTIONS,
   isWaitProgress,
   progressQuery,
   waitProgressSignal,
@@ -28,18 +29,22 @@ import type { PipelineRun } from './run-context';
 import { checkQuota } from './quota-step';
 import { Saga, compensationIncomplete } from './saga';
 import { snapshotDataDisks } from './snapshot-step';
-import { failureType, stageFailure } from './stage-failure';
+import { failureType, stageFailure, withUndone } from './stage-failure';
 import { invalidInput, validateInput, type PipelineInput } from './validation';
 
 export async function createCustomImage(raw: CreateCustomImageInput): Promise<CreateCustomImageResult> {
   const tracker = new PipelineTracker();
   const saga = new Saga();
   const approval = new ShutdownApproval();
-  setHandler(progressQuery, () => tracker.progress);
-  setHandler(waitProgressSignal, (p) => {
-    if (!isWaitProgress(p)) log.warn('ignored a malformed wait-progress signal', { payload: typeof p });
-    else if (tracker.progress.stage === 'snapshotting-data-disks') tracker.stageProgress(p.percent);
-  });
+  setHandler(progressQuery, () => tracker.progress, { description: DESCRIPTIONS.progress });
+  setHandler(
+    waitProgressSignal,
+    (p) => {
+      if (!isWaitProgress(p)) log.warn('ignored a malformed wait-progress signal', { payload: typeof p });
+      else if (tracker.progress.stage === 'snapshotting-data-disks') tracker.stageProgress(p.percent);
+    },
+    { description: DESCRIPTIONS.waitProgress },
+  );
   approval.install();
   const warnings: string[] = [];
   /** The result so far: the workflow alone writes it, from what each step returns. */
@@ -169,6 +174,7 @@ export async function createCustomImage(raw: CreateCustomImageInput): Promise<Cr
     const made: { imageId?: string } = {}; // learned after the undo step is registered
     saga.add({
       name: 'delete image (with its bound snapshots)',
+      removesImage: true,
       resources: () => (made.imageId ? [made.imageId] : [`image "${input.imageName}"`]),
       run: () =>
         run(
@@ -243,19 +249,25 @@ export async function createCustomImage(raw: CreateCustomImageInput): Promise<Cr
   } catch (err) {
     const cancelled = isCancellation(err);
     const failure = cancelled ? err : stageFailure(tracker.progress.stage, err);
+    tracker.failing();
     if (saga.pending.length) {
       tracker.enter('compensating', `undoing: ${[...saga.pending].reverse().join(', ')}`);
       const leaks = await saga.compensate();
+      tracker.undid(saga.undone);
       if (leaks.length) {
         tracker.enter('failed', `cleanup incomplete: ${leaks.map((l) => l.resources.join(', ')).join('; ')}`);
         throw compensationIncomplete(leaks, failure);
       }
     }
+    const { failedStage, undone } = tracker.progress;
+    const undoneText = undone?.length ? `undone: ${undone.join('; ')}` : 'nothing to undo (no change had been made)';
     tracker.enter(
       cancelled ? 'cancelled' : 'failed',
-      cancelled ? 'cancelled; everything undone' : `failed: ${(failure as Error).message}`,
+      cancelled
+        ? `cancelled in ${failedStage}; ${undoneText}`
+        : `in ${failedStage}: ${(failure as Error).message}; ${undoneText}`,
     );
-    throw failure;
+    throw cancelled || !undone?.length ? failure : withUndone(failure as ApplicationFailure, undoneText);
   }
 }
 

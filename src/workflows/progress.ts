@@ -2,16 +2,19 @@
  * What the run tells the operator: the `progress` query state, the stage history returned in the result,
  * the typed search attributes and the UI's current details, all updated together on each stage change.
  */
-import { setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
+import { patched, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
 import {
+  CvmFailedStage,
   CvmImageId,
   CvmInstanceId,
   CvmPipelineStage,
   CvmRegion,
+  CvmUndone,
   type PipelineProgress,
   type StageName,
   type StageRecord,
 } from '../contract';
+import type { Undone } from './saga';
 
 /** Rough share of the whole run done when a stage starts (the image wait dominates real runs). */
 const STAGE_PERCENT: Record<StageName, number> = {
@@ -39,6 +42,12 @@ const STAGE_PERCENT: Record<StageName, number> = {
 };
 
 const nowIso = () => new Date().toISOString();
+
+/** Runs recorded before the failed-stage and undone search attributes replay without their upserts. */
+const FAILURE_ATTRIBUTES_PATCH = 'search-attributes-failed-stage-and-undone';
+
+/** "delete image (with its bound snapshots) img-1, snap-2": what an undo step did, to what. */
+export const describeUndone = (u: Undone) => (u.resources.length ? `${u.step} ${u.resources.join(', ')}` : u.step);
 
 export class PipelineTracker {
   readonly stages: StageRecord[] = [];
@@ -89,6 +98,35 @@ export class PipelineTracker {
     };
     upsertSearchAttributes([{ key: CvmPipelineStage, value: stage }]);
     setCurrentDetails(`**${stage}**: ${details}`);
+  }
+
+  /**
+   * The run is failing or being cancelled: the stage it was in is kept (progress.failedStage and the
+   * CvmFailedStage search attribute), since CvmPipelineStage moves on to compensating, failed, cancelled.
+   */
+  failing(): void {
+    if (this.state.failedStage) return;
+    const failedStage = this.state.stage;
+    this.state = { ...this.state, failedStage, undone: [], updatedAt: nowIso() };
+    if (patched(FAILURE_ATTRIBUTES_PATCH)) upsertSearchAttributes([{ key: CvmFailedStage, value: failedStage }]);
+  }
+
+  /** What compensation undid; an image it deleted is no longer the run's image (imageId and CvmImageId cleared). */
+  undid(undone: Undone[]): void {
+    const lines = undone.map(describeUndone);
+    const imageGone = undone.some((u) => u.removesImage);
+    this.state = {
+      ...this.state,
+      undone: lines,
+      imageId: imageGone ? undefined : this.state.imageId,
+      updatedAt: nowIso(),
+    };
+    if (patched(FAILURE_ATTRIBUTES_PATCH) && (lines.length || imageGone)) {
+      upsertSearchAttributes([
+        ...(lines.length ? [{ key: CvmUndone, value: lines }] : []),
+        ...(imageGone ? [{ key: CvmImageId, value: null }] : []),
+      ]);
+    }
   }
 
   waiting(waitingFor: string | undefined): void {

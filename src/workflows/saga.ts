@@ -11,7 +11,16 @@ export interface Compensation {
   name: string;
   /** The resource ids it concerns, read when it runs (ids may be learned after registration). */
   resources(): string[];
+  /** Set on the step that deletes the run's image. */
+  removesImage?: boolean;
   run(): Promise<void>;
+}
+
+export interface Undone {
+  step: string;
+  resources: string[];
+  /** The step deleted the run's image: it is no longer the run's image. */
+  removesImage?: boolean;
 }
 
 export interface Leak {
@@ -22,6 +31,8 @@ export interface Leak {
 
 export class Saga {
   private readonly steps: Compensation[] = [];
+  /** The undo steps that ran and succeeded, in the order they ran. */
+  readonly undone: Undone[] = [];
 
   /** Registers an undo step; the returned function forgets it (the work was undone on the normal path). */
   add(step: Compensation): () => void {
@@ -44,6 +55,7 @@ export class Saga {
         const step = this.steps.pop()!;
         try {
           await step.run();
+          this.undone.push({ step: step.name, resources: step.resources(), removesImage: step.removesImage });
         } catch (err) {
           const error = (err as Error & { cause?: Error }).cause?.message ?? (err as Error).message;
           log.error('compensation step failed', { step: step.name, resources: step.resources(), error });

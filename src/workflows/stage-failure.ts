@@ -41,3 +41,14 @@ export function failureType(err: unknown): string | undefined {
   const cause = err instanceof ActivityFailure ? err.cause : err;
   return cause instanceof ApplicationFailure ? (cause.type ?? undefined) : undefined;
 }
+
+/** The run's failure with what compensation undid appended (same type, details and cause). */
+export function withUndone(failure: ApplicationFailure, undone: string): ApplicationFailure {
+  return ApplicationFailure.create({
+    message: `${failure.message}; ${undone}`,
+    type: failure.type ?? undefined,
+    nonRetryable: true,
+    details: failure.details as unknown[] | undefined,
+    cause: failure.cause,
+  });
+}

@@ -1,17 +1,19 @@
 /**
  * The Temporal Web UI, checked in a real browser (Debian's chromium driven by playwright-core): a
  * finished pipeline shows its summary and details, its current details, its search attributes and a
- * summary for every activity. Saves the screenshots the README shows.
+ * summary for every activity; a failed and a cancelled one show the stage they ended in, what was undone
+ * and no deleted image (and `cvm-image status` and `list` say the same). Saves the screenshots.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { defaultPayloadConverter } from '@temporalio/common';
+import { WorkflowFailedError } from '@temporalio/client';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { pipelineDetails, pipelineSummary } from '../../src/client';
 import type { CreateCustomImageInput, CreateCustomImageResult } from '../../src/contract';
 import { ROOT } from '../helpers/processes';
-import { startStack, type Stack } from '../helpers/stack';
+import { runCli, startStack, type Stack } from '../helpers/stack';
 
 // The project-level testTimeout in jest.config.js is not applied by Jest 30; long steps need this.
 jest.setTimeout(180_000);
@@ -162,5 +164,97 @@ describe('Temporal Web UI', () => {
       .waitFor();
     const all = await page.innerText('main');
     for (const summary of summaries) expect(all + text).toContain(summary);
+  });
+
+  /** Opens a run's page on its Search Attributes tab and returns the tab's text. */
+  async function searchAttributesOf(id: string): Promise<string> {
+    await page.goto(`${stack.uiUrl}/namespaces/default/workflows/${encodeURIComponent(id)}`, { waitUntil: 'load' });
+    await page.getByRole('heading', { name: id }).waitFor({ timeout: 30_000 });
+    await openTab('Search Attributes');
+    await page.getByText('"CvmFailedStage"').waitFor();
+    return page.innerText('main');
+  }
+
+  describe('a failed and a cancelled run', () => {
+    let failedId: string;
+    let cancelledId: string;
+    let failure: string;
+
+    beforeAll(async () => {
+      const { admin } = stack.emulator;
+      // Failed: the image ends in CREATEFAILED (Tencent's failure state), so the saga deletes it.
+      await admin.faults({ rules: [{ action: 'CreateImage', resultState: 'CREATEFAILED' }] });
+      try {
+        const instanceId = await admin.createInstance({});
+        ({ workflowId: failedId } = await stack.client.start({
+          region: 'ap-guangzhou',
+          instanceId,
+          imageName: 'ui-failed',
+        }));
+        const err = await stack.client.result(failedId).catch((e: unknown) => e);
+        expect(err).toBeInstanceOf(WorkflowFailedError);
+        failure = ((err as WorkflowFailedError).cause as Error).message;
+      } finally {
+        await admin.clearFaults();
+      }
+      // Cancelled while its image is being created: the saga deletes the image.
+      const durations = (await admin.config({})) as { durations: { imageCreateMs: number } };
+      await admin.config({ durations: { imageCreateMs: 60_000 } });
+      try {
+        const instanceId = await admin.createInstance({});
+        ({ workflowId: cancelledId } = await stack.client.start({
+          region: 'ap-guangzhou',
+          instanceId,
+          imageName: 'ui-cancelled',
+        }));
+        for (let i = 0; (await stack.client.progress(cancelledId)).stage !== 'waiting-for-image'; i++) {
+          if (i > 300) throw new Error('the run never reached waiting-for-image');
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        await stack.client.cancel(cancelledId);
+        await stack.client.result(cancelledId).catch(() => undefined);
+      } finally {
+        await admin.config({ durations: { imageCreateMs: durations.durations.imageCreateMs } });
+      }
+    }, 180_000);
+
+    it('the failure names the stage and lists what was undone, once', () => {
+      expect(failure).toMatch(
+        /^waiting-for-image: image img-\w+ ended in CREATEFAILED.*; undone: delete image \(with its bound snapshots\) img-/,
+      );
+      expect(failure).not.toMatch(/failed: failed/);
+    });
+
+    it('the UI shows the failing stage, what was undone, and no deleted image', async () => {
+      const text = await searchAttributesOf(failedId);
+      expect(text).toMatch(/"CvmPipelineStage": \[?\s*"failed"/);
+      expect(text).toMatch(/"CvmFailedStage": \[?\s*"waiting-for-image"/);
+      expect(text).toMatch(/"CvmUndone": \[\s*"delete image \(with its bound snapshots\) img-/);
+      expect(text).not.toContain('"CvmImageId"');
+      await page.screenshot({ path: screenshotPath('ui-workflow-failed.png') });
+
+      const cancelled = await searchAttributesOf(cancelledId);
+      expect(cancelled).toMatch(/"CvmPipelineStage": \[?\s*"cancelled"/);
+      expect(cancelled).toMatch(/"CvmFailedStage": \[?\s*"waiting-for-image"/);
+      expect(cancelled).toMatch(/"CvmUndone": \[\s*"delete image \(with its bound snapshots\) img-/);
+      expect(cancelled).not.toContain('"CvmImageId"');
+      await page.screenshot({ path: screenshotPath('ui-workflow-cancelled.png') });
+    });
+
+    it('cvm-image status and list say the same', async () => {
+      const failed = await runCli(['status', failedId], stack.env);
+      expect(failed.stdout).toMatch(/Failed in\s+waiting-for-image/);
+      expect(failed.stdout).toMatch(/Undone\s+delete image \(with its bound snapshots\) img-/);
+      expect(failed.stdout).toMatch(/Image\s+—/);
+      expect(failed.stdout).toContain('undone: delete image');
+      const cancelled = await runCli(['status', cancelledId], stack.env);
+      expect(cancelled.stdout).toMatch(/Cancelled in\s+waiting-for-image/);
+      expect(cancelled.stdout).toMatch(/Image\s+—/);
+
+      const list = await runCli(['list', '--region', 'ap-guangzhou', '--limit', '5'], stack.env);
+      const row = (id: string) => list.stdout.split('\n').find((l) => l.startsWith(id)) ?? '';
+      expect(row(failedId)).toMatch(/failed \(in waiting-for-image\)\s+—\s+\S+\s+delete image/);
+      expect(row(cancelledId)).toMatch(/cancelled \(in waiting-for-image\)\s+—\s+\S+\s+delete image/);
+    });
   });
 });

@@ -1,5 +1,6 @@
 import { pipelineDetails, pipelineSummary, startSearchAttributes } from '../../src/client/metadata';
 import { CvmInstanceId, CvmPipelineStage, CvmRegion, type CreateCustomImageInput } from '../../src/contract';
+import { DEFAULTS } from '../../src/workflows/validation';
 
 const base: CreateCustomImageInput = { region: 'ap-guangzhou', instanceId: 'ins-abc12345', imageName: 'web-base' };
 
@@ -27,6 +28,9 @@ describe('pipeline metadata shown in the Temporal UI', () => {
       dryRun: true,
     });
     expect(details).toContain('**Shutdown** always, approval required (timeout 30m)');
+    // Without a timeout the workflow's default timer runs: the details say which, never "none".
+    const byDefault = pipelineDetails({ ...base, approval: { required: true } });
+    expect(byDefault).toContain(`approval required (timeout ${DEFAULTS.approvalTimeout})`);
     expect(details).toContain('**Launch** 2 test instance(s) (S5.MEDIUM4), kept');
     expect(details).toContain('`team=web`');
     expect(details).toContain('**Dry run**');

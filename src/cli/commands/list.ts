@@ -1,6 +1,6 @@
 /** `cvm-image list`: pipelines filtered by the search attributes (region, instance, stage) and status. */
-import { Command, Option } from 'commander';
-import { EXECUTION_STATUSES } from '../../client/list-query';
+import { Command, InvalidArgumentError } from 'commander';
+import { EXECUTION_STATUSES, parseExecutionStatus } from '../../client/list-query';
 import { withClient, type CliIO } from '../context';
 import { formatList } from '../format';
 import { parsePositiveInt } from '../input-flags';
@@ -10,8 +10,23 @@ export function listCommand(io: CliIO): Command {
     .description('list pipelines, newest first')
     .option('--region <region>', 'only this region (CvmRegion)')
     .option('--instance-id <id>', 'only this source instance (CvmInstanceId)')
-    .option('--stage <stage>', 'only pipelines in this stage (CvmPipelineStage), e.g. waiting-for-image')
-    .addOption(new Option('--status <status>', 'only this execution status').choices(EXECUTION_STATUSES))
+    .option(
+      '--stage <stage>',
+      'only pipelines in this stage (CvmPipelineStage), e.g. waiting-for-image, failed, cancelled (any case)',
+    )
+    .option(
+      '--status <status>',
+      `only this execution status: ${EXECUTION_STATUSES.join(', ').toLowerCase()} (any case; cancelled or canceled)`,
+      (value: string) => {
+        const status = parseExecutionStatus(value);
+        if (!status) {
+          throw new InvalidArgumentError(
+            `must be one of ${EXECUTION_STATUSES.join(', ')} (any case; cancelled or canceled)`,
+          );
+        }
+        return status;
+      },
+    )
     .option('--limit <n>', 'at most this many', parsePositiveInt, 50)
     .option('--json', 'print JSON')
     .action(async (flags, command: Command) => {
