@@ -14,6 +14,14 @@ module.exports = {
       transform,
     },
     {
+      // Workflow timing logic on Temporal's time-skipping test server, with stub activities.
+      displayName: 'timing',
+      testMatch: ['<rootDir>/test/timing/**/*.test.ts'],
+      testEnvironment: 'node',
+      transform,
+      setupFiles: ['<rootDir>/test/helpers/quiet-runtime.ts'],
+    },
+    {
       displayName: 'integration',
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
       testEnvironment: 'node',
