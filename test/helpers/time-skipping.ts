@@ -8,7 +8,7 @@ import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { TEST_SERVER_PATH, testServerInstalled } from '../../scripts/temporal-test-server';
-import { SEARCH_ATTRIBUTE_NAMES } from '../../src/workflows/search-attributes';
+import { SEARCH_ATTRIBUTE_NAMES } from '../../src/contract/search-attributes';
 
 export async function startTimeSkipping(): Promise<TestWorkflowEnvironment> {
   if (!testServerInstalled()) {

@@ -11,8 +11,9 @@ import { WorkflowFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { FLEET_ROUTING_ACTIVITY } from '../../src/contract/budget';
-import type { FstabLine, InstanceFacts } from '../../src/activities/types';
-import { WORKFLOW_TYPE, type CreateCustomImageInput, type PipelineProgress } from '../../src/workflows/types';
+import type { FstabLine, InstanceFacts } from '../../src/contract/activities';
+import { WORKFLOW_TYPE } from '../../src/contract/workflow-names';
+import type { CreateCustomImageInput, PipelineProgress } from '../../src/contract/pipeline';
 import { startTimeSkipping, stubWorker } from '../helpers/time-skipping';
 
 jest.setTimeout(60_000);
