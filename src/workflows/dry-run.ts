@@ -11,7 +11,7 @@ export async function dryRun(
     tracker.enter('preparing-fstab', 'dry run: looking for data-disk lines in /etc/fstab');
     const scan = await run(calls.scanFstab, `Dry run: check /etc/fstab of ${input.instanceId}`, [where]);
     warn(
-      `dry run: /etc/fstab has ${scan.dataLines.length} data-disk line(s)${scan.dataLines.map((l) => `; line ${l.line}: ${l.text.trim()}`).join('')}`,
+      `dry run: /etc/fstab has ${scan.dataLineCount ?? scan.dataLines.length} data-disk line(s)${scan.dataLines.map((l) => `; line ${l.line}: ${l.text.trim()}`).join('')}`,
     );
   }
   tracker.enter('creating-image', 'dry run: CreateImage with DryRun');

@@ -45,8 +45,8 @@ export function fstabRefusal(instanceId: string, lines: FstabLine[]): Applicatio
  * self-configured data-disk lines", creating-custom-images, Cautions) is about images without the data disks.
  * A whole-machine image (dataDisks "include", CreateImage DataDiskIds) carries them, so commenting the lines
  * out left launched instances without their disks mounted (#13 item 7). There the lines stay active with
- * nofail added: launched instances mount their disks, and one launched without a disk still boots (systemd.mount(5):
- * with nofail the mount is only wanted, not required, by local-fs.target). Gated: runs that began before
+ * nofail added: launched instances mount their disks, and one launched without a disk still boots (systemd.mount(5),
+ * FSTAB: a nofail mount is only wanted, not required, by local-fs.target; man7.org/linux/man-pages/man5). Gated: runs that began before
  * keep commenting out.
  */
 export function planFstabFix(
