@@ -99,6 +99,8 @@ export async function createFleetWorkers(opts: FleetWorkerOptions): Promise<Work
     activities,
     dataConverter: opts.workflowWorker.dataConverter,
     maxHeartbeatThrottleInterval: opts.workflowWorker.maxHeartbeatThrottleInterval,
+    // Budget queues join the same deployment version: a pinned run's activities go to its own build.
+    workerDeploymentOptions: opts.workflowWorker.workerDeploymentOptions,
   };
   const workers = [await Worker.create({ ...common, ...opts.workflowWorker, taskQueue: opts.taskQueue })];
   for (const q of budgetQueues(opts.taskQueue, opts.regions)) {

@@ -34,6 +34,8 @@ export interface CreateWorkerOptions {
    * (default 5 s; the SDK's default would be 24 s with our 30 s heartbeat timeout).
    */
   maxHeartbeatThrottleInterval?: WorkerOptions['maxHeartbeatThrottleInterval'];
+  /** Worker Versioning; defaults to deploymentFromEnv() (none unless CVM_IMAGE_BUILD_ID is set). */
+  workerDeploymentOptions?: WorkerOptions['workerDeploymentOptions'];
 }
 
 /** CVM_IMAGE_POLL_INTERVAL_MS: the Describe* polling interval (default 1 s; chaos runs and demos use less). */
@@ -91,6 +93,25 @@ function activityDeps(opts: CreateWorkerOptions): ActivityDeps {
   };
 }
 
+/** CVM_IMAGE_DEPLOYMENT_NAME when none is given but CVM_IMAGE_BUILD_ID is. */
+export const DEFAULT_DEPLOYMENT_NAME = 'cvm-image';
+
+/**
+ * Worker Versioning (docs/deploy.md), opt-in: with CVM_IMAGE_BUILD_ID set, the worker joins the worker
+ * deployment CVM_IMAGE_DEPLOYMENT_NAME (default cvm-image) as that build. `createCustomImage` is pinned
+ * (a run finishes on the build it started on); the short lifecycle workflows auto-upgrade, so their changes
+ * still need `patched()`. Unset (tests, `npm start`): an unversioned worker, no current version to set.
+ */
+export function deploymentFromEnv(env: NodeJS.ProcessEnv = process.env): WorkerOptions['workerDeploymentOptions'] {
+  const buildId = env.CVM_IMAGE_BUILD_ID?.trim();
+  const deploymentName = env.CVM_IMAGE_DEPLOYMENT_NAME?.trim() || DEFAULT_DEPLOYMENT_NAME;
+  if (!buildId) {
+    if (env.CVM_IMAGE_DEPLOYMENT_NAME) throw new Error('CVM_IMAGE_DEPLOYMENT_NAME needs CVM_IMAGE_BUILD_ID');
+    return undefined;
+  }
+  return { version: { deploymentName, buildId }, useWorkerVersioning: true, defaultVersioningBehavior: 'AUTO_UPGRADE' };
+}
+
 /** The workflow worker's options apart from connection, namespace, task queue and activities. */
 function workflowWorkerOptions(opts: CreateWorkerOptions) {
   const dataConverter = opts.dataConverter ?? dataConverterFromEnv();
@@ -98,7 +119,9 @@ function workflowWorkerOptions(opts: CreateWorkerOptions) {
   if (bundle) {
     checkBundleEncodesFailures('code' in bundle ? bundle.code : readFileSync(bundle.codePath, 'utf8'), dataConverter);
   }
+  const deployment = opts.workerDeploymentOptions ?? deploymentFromEnv();
   return {
+    ...(deployment ? { workerDeploymentOptions: deployment } : {}),
     dataConverter,
     ...(opts.workflowBundle
       ? { workflowBundle: opts.workflowBundle }

@@ -1,5 +1,15 @@
 /** Every workflow the worker registers. */
-export { createCustomImage } from './create-custom-image';
+import { setWorkflowOptions } from '@temporalio/workflow';
+import { createCustomImage } from './create-custom-image';
+import { pinnedWhenVersioned } from './versioning';
+
+/**
+ * With Worker Versioning on (docs/deploy.md), a pipeline runs to its end on the build it started on: it
+ * lasts minutes to hours, and its guest scripts (fstab fix, then restore) must come from one build.
+ */
+setWorkflowOptions(pinnedWhenVersioned, createCustomImage);
+
+export { createCustomImage };
 export { deleteCustomImage } from './delete-custom-image';
 export { rotateImages } from './rotate-images';
 export { imageInventory } from './image-inventory';
