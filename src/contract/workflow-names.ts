@@ -9,6 +9,8 @@ export const DELETE_WORKFLOW_TYPE = 'deleteCustomImage';
 export const ROTATE_WORKFLOW_TYPE = 'rotateImages';
 export const INVENTORY_WORKFLOW_TYPE = 'imageInventory';
 export const REFRESH_WORKFLOW_TYPE = 'refreshCustomImage';
+/** The janitor (workflows/reconcile-orphans.ts). */
+export const RECONCILE_WORKFLOW_TYPE = 'reconcileOrphans';
 
 /** Recommended workflow id: one pipeline per instance at a time (start with conflict policy FAIL). */
 export function pipelineWorkflowId(region: string, instanceId: string): string {

@@ -14,3 +14,4 @@ export { deleteCustomImage } from './delete-custom-image';
 export { rotateImages } from './rotate-images';
 export { imageInventory } from './image-inventory';
 export { refreshCustomImage } from './refresh-custom-image';
+export { reconcileOrphans } from './reconcile-orphans';

@@ -4,7 +4,16 @@
  */
 import type { FixtureInstance } from '../../src/emulator/cvm/fixtures';
 import { FAST_DURATIONS, waitFor } from '../helpers/emulator';
-import { instanceView, leftovers, progressWhen, REGION, startBench, type PipelineBench } from '../helpers/pipeline';
+import { RECONCILE_WORKFLOW_TYPE, type reconcileOrphans } from '../../src/workflows/reconcile-orphans';
+import {
+  instanceView,
+  leftovers,
+  onlineInstanceWithDataDisk,
+  progressWhen,
+  REGION,
+  startBench,
+  type PipelineBench,
+} from '../helpers/pipeline';
 
 jest.setTimeout(60_000);
 
@@ -75,5 +84,59 @@ describe('#13 item 4: copyToRegions adopts only its own copies', () => {
     expect(result.copies![0].imageId).not.toBe(leftover);
     expect(await state(result.copies![0].imageId)).toBe('NORMAL');
     expect(await state(leftover)).toBe('NORMAL');
+  });
+});
+
+describe('#13 item 11: the janitor (reconcileOrphans)', () => {
+  const janitor = (apply: boolean) =>
+    bench.client.workflow.execute<typeof reconcileOrphans>(RECONCILE_WORKFLOW_TYPE, {
+      taskQueue: bench.taskQueue,
+      workflowId: `janitor-test-${apply ? 'apply' : 'dry'}-${Date.now()}`,
+      args: [{ region: REGION, apply }],
+    });
+
+  it('after a terminated run: dry run reports, apply undoes it as compensation would; completed and foreign kept', async () => {
+    const { emu } = bench;
+    // A completed run's image and an untagged image: never touched.
+    const keeperSource = await emu.admin.createInstance(plainOnline());
+    const kept = await (await bench.start({ region: REGION, instanceId: keeperSource, imageName: 'kept' })).result();
+    const foreignSource = await emu.admin.createInstance(plainOnline());
+    const { ImageId: foreign } = await emu.clients
+      .cvm(REGION)
+      .CreateImage({ InstanceId: foreignSource, ImageName: 'foreign' });
+
+    // Terminated while waiting for its image: stopped instance, data line commented out, image CREATING.
+    await emu.admin.config({ durations: { ...FAST_DURATIONS, imageCreateMs: 2000 } });
+    const instanceId = await emu.admin.createInstance(
+      onlineInstanceWithDataDisk({ createdTime: '2017-03-01T00:00:00Z' }),
+    );
+    const original = await instanceView(emu, instanceId);
+    const handle = await bench.start({ region: REGION, instanceId, imageName: 'terminated' });
+    const p = await progressWhen(handle, (x) => x.stage === 'waiting-for-image' && !!x.imageId, 'image wait');
+    await handle.terminate('operator thought it was stuck');
+    expect((await instanceView(emu, instanceId)).state).toBe('STOPPED');
+
+    const dry = await janitor(false);
+    const orphan = dry.runs.find((r) => r.workflowId === handle.workflowId);
+    expect(orphan).toMatchObject({
+      status: 'TERMINATED',
+      images: [expect.objectContaining({ imageId: p.imageId })],
+      source: { instanceId, start: true, restoreFstab: true },
+    });
+    expect(dry.runs.flatMap((r) => r.images.map((i) => i.imageId))).not.toContain(kept.imageId);
+    expect(dry.undone).toEqual([]);
+    expect((await instanceView(emu, instanceId)).state).toBe('STOPPED'); // a dry run changes nothing
+
+    const applied = await janitor(true);
+    expect(applied.undone.length).toBeGreaterThan(0);
+    const state = await emu.admin.state();
+    const ids = state.images.map((i) => i.id);
+    expect(ids).not.toContain(p.imageId);
+    expect(ids).toEqual(expect.arrayContaining([kept.imageId, foreign]));
+    const source = await instanceView(emu, instanceId);
+    expect(source.state).toBe('RUNNING');
+    expect(source.files['/etc/fstab']).toBe(original.files['/etc/fstab']);
+    // Nothing of the terminated run is left: a second pass finds nothing.
+    expect((await janitor(false)).runs.filter((r) => r.workflowId === handle.workflowId)).toEqual([]);
   });
 });

@@ -1,0 +1,230 @@
+/**
+ * The janitor's eyes (`reconcileOrphans`): what closed pipeline runs left behind in a region. A resource
+ * is considered only if it carries a run's tags (`cvm-image-pipeline:workflow-id` / `run-id`), and a
+ * source instance or copy only if the run's own history names it; untagged or foreign resources are never
+ * listed. A run that COMPLETED kept what it made; a run still open is none of the janitor's business;
+ * a run that was TERMINATED or TIMED_OUT never compensated, and a FAILED or CANCELED one compensated but
+ * may have leaked. Nothing here changes the cloud.
+ */
+import type { Client } from '@temporalio/client';
+import type { temporal } from '@temporalio/proto';
+import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow';
+import type { Image, Instance } from 'tencentcloud-sdk-nodejs/tencentcloud/services/cvm/v20170312/cvm_models';
+import type { Snapshot } from 'tencentcloud-sdk-nodejs/tencentcloud/services/cbs/v20170312/cbs_models';
+import { CvmInstanceId, RECONCILE_WORKFLOW_TYPE, TAG_RUN_ID, TAG_WORKFLOW_ID, WORKFLOW_TYPE } from '../contract';
+import type { ImageCopy } from './distribution';
+import type { TemporalClientSource } from './images-inventory';
+import type { ActivityRuntime } from './runtime';
+
+const PAGE = 100;
+const GONE = new Set(['TERMINATING', 'LAUNCH_FAILED']);
+/** Closed without keeping what they made. */
+const ORPHANING = new Set(['TERMINATED', 'TIMED_OUT', 'FAILED', 'CANCELLED', 'CANCELED']);
+
+export interface OrphanRun {
+  workflowId: string;
+  runId: string;
+  /** How the run closed (Temporal's status name). */
+  status: string;
+  images: { imageId: string; imageName: string; state: string }[];
+  /** Data-disk snapshots tagged with the run and bound to no image. */
+  snapshotIds: string[];
+  /** Instances the run launched (tagged with it), not terminated. */
+  instanceIds: string[];
+  /** Copies in other regions the run's history recorded (SyncImages copies carry no tags). */
+  copies: ImageCopy[];
+  /** The source instance, when the run's history shows it stopped it or edited /etc/fstab without undoing. */
+  source?: { instanceId: string; start: boolean; restoreFstab: boolean };
+}
+
+export interface OrphanReport {
+  region: string;
+  runs: OrphanRun[];
+  /** Tagged resources whose run Temporal no longer knows (history past retention): listed, never touched. */
+  unknownRuns: { workflowId: string; runId: string; resources: string[] }[];
+  /** Source instances left alone, and why. */
+  skippedSources: { instanceId: string; reason: string }[];
+}
+
+const literal = (v: string) => `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+
+async function busy(client: Client, region: string, instanceId: string): Promise<boolean> {
+  const query =
+    `WorkflowType = ${literal(WORKFLOW_TYPE)} AND ExecutionStatus = 'Running' ` +
+    `AND CvmRegion = ${literal(region)} AND CvmInstanceId = ${literal(instanceId)}`;
+  for await (const _ of client.workflow.list({ query })) return true;
+  return false;
+}
+
+type Key = string;
+const key = (workflowId: string, runId: string): Key => `${workflowId}\n${runId}`;
+const tag = (tags: { Key?: string; Value?: string }[] | undefined, k: string) => tags?.find((t) => t.Key === k)?.Value;
+
+interface Tagged {
+  workflowId: string;
+  runId: string;
+  images: Image[];
+  snapshots: Snapshot[];
+  instances: Instance[];
+}
+
+/** Every page of a Describe* call filtered on our run tag. */
+async function allPages<T>(page: (offset: number) => Promise<{ items: T[]; total: number }>): Promise<T[]> {
+  const out: T[] = [];
+  for (let offset = 0; ; offset += PAGE) {
+    const { items, total } = await page(offset);
+    out.push(...items);
+    if (items.length < PAGE || offset + items.length >= total) return out;
+  }
+}
+
+/** What the run did to its source and which copies it made, from its history (activity types and results). */
+async function readHistory(client: Client, workflowId: string, runId: string) {
+  const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
+  const typeOf = new Map<string, string>();
+  const completed: { type: string; result?: temporal.api.common.v1.IPayloads | null }[] = [];
+  for (const e of history.events ?? []) {
+    const scheduled = e.activityTaskScheduledEventAttributes;
+    if (scheduled) typeOf.set(String(e.eventId), scheduled.activityType?.name ?? '');
+    const done = e.activityTaskCompletedEventAttributes;
+    if (done) completed.push({ type: typeOf.get(String(done.scheduledEventId)) ?? '', result: done.result });
+  }
+  const scheduledTypes = [...typeOf.values()];
+  const last = (t: string) => completed.map((c) => c.type).lastIndexOf(t);
+  const stopped = last('stopInstance');
+  const fixAttempted = scheduledTypes.includes('fixFstab');
+  const copies: ImageCopy[] = [];
+  for (const c of completed.filter((x) => x.type === 'copyImage')) {
+    const value = await decodeFromPayloadsAtIndex<ImageCopy[]>(
+      client.options.loadedDataConverter,
+      0,
+      c.result?.payloads ?? [],
+    );
+    for (const copy of value ?? []) if (!copies.some((k) => k.imageId === copy.imageId)) copies.push(copy);
+  }
+  const deletedCopies = last('deleteImageCopies') >= 0;
+  return {
+    start: stopped >= 0 && last('startInstance') < stopped,
+    // restoreFstab is safe to repeat: it restores only lines carrying the run's own marker.
+    restoreFstab: fixAttempted && last('restoreFstab') < 0,
+    copies: deletedCopies ? [] : copies,
+  };
+}
+
+/** Runs whose source an earlier, completed janitor pass of the region already restored. */
+async function sourcesHandled(client: Client, region: string, since: string): Promise<Set<Key>> {
+  const done = new Set<Key>();
+  const query =
+    `WorkflowType = ${literal(RECONCILE_WORKFLOW_TYPE)} AND CvmRegion = ${literal(region)} ` +
+    `AND ExecutionStatus = 'Completed' AND CloseTime > ${literal(since)}`;
+  for await (const wf of client.workflow.list({ query })) {
+    const result = (await client.workflow.getHandle(wf.workflowId, wf.runId).result()) as {
+      restoredSources?: { workflowId: string; runId: string }[];
+    };
+    for (const r of result?.restoredSources ?? []) done.add(key(r.workflowId, r.runId));
+  }
+  return done;
+}
+
+export function janitorActivities(rt: ActivityRuntime, temporal: TemporalClientSource) {
+  async function tagged(region: string): Promise<Map<Key, Tagged>> {
+    const filter = [{ Name: 'tag-key', Values: [TAG_RUN_ID] }];
+    const [images, snapshots, instances] = await Promise.all([
+      allPages(async (Offset) => {
+        const r = await rt.api.cvm(region, 'DescribeImages', (c) =>
+          c.DescribeImages({ Filters: filter, Limit: PAGE, Offset }),
+        );
+        return { items: r.ImageSet ?? [], total: r.TotalCount ?? 0 };
+      }),
+      allPages(async (Offset) => {
+        const r = await rt.api.cbs(region, 'DescribeSnapshots', (c) =>
+          c.DescribeSnapshots({ Filters: filter, Limit: PAGE, Offset }),
+        );
+        return { items: r.SnapshotSet ?? [], total: r.TotalCount ?? 0 };
+      }),
+      allPages(async (Offset) => {
+        const r = await rt.api.cvm(region, 'DescribeInstances', (c) =>
+          c.DescribeInstances({ Filters: filter, Limit: PAGE, Offset }),
+        );
+        return { items: r.InstanceSet ?? [], total: r.TotalCount ?? 0 };
+      }),
+    ]);
+    const byRun = new Map<Key, Tagged>();
+    const entry = (tags: { Key?: string; Value?: string }[] | undefined) => {
+      const workflowId = tag(tags, TAG_WORKFLOW_ID);
+      const runId = tag(tags, TAG_RUN_ID);
+      if (!workflowId || !runId) return undefined; // half-tagged: not provably ours
+      const k = key(workflowId, runId);
+      if (!byRun.has(k)) byRun.set(k, { workflowId, runId, images: [], snapshots: [], instances: [] });
+      return byRun.get(k)!;
+    };
+    for (const i of images) if (i.ImageType === 'PRIVATE_IMAGE') entry(i.Tags)?.images.push(i);
+    for (const s of snapshots) if (!s.ImageCount) entry(s.Tags)?.snapshots.push(s);
+    for (const i of instances) if (!GONE.has(i.InstanceState ?? '')) entry(i.Tags)?.instances.push(i);
+    return byRun;
+  }
+
+  return {
+    /** The closed runs of `region` that left something behind, and what (see the module comment). */
+    async findOrphans({ region, closedWithinHours = 24 * 7 }: { region: string; closedWithinHours?: number }) {
+      const client = temporal();
+      const report: OrphanReport = { region, runs: [], unknownRuns: [], skippedSources: [] };
+      const candidates = await tagged(region);
+      // Runs that left only a stopped source or an edited fstab carry no tagged resource: ask visibility.
+      const since = new Date(Date.now() - closedWithinHours * 3_600_000).toISOString();
+      const query =
+        `WorkflowType = ${literal(WORKFLOW_TYPE)} AND CvmRegion = ${literal(region)} ` +
+        `AND ExecutionStatus != 'Running' AND ExecutionStatus != 'Completed' AND CloseTime > ${literal(since)}`;
+      for await (const wf of client.workflow.list({ query })) {
+        const k = key(wf.workflowId, wf.runId);
+        if (!candidates.has(k))
+          candidates.set(k, { workflowId: wf.workflowId, runId: wf.runId, images: [], snapshots: [], instances: [] });
+      }
+      const handled = await sourcesHandled(client, region, since);
+      for (const c of candidates.values()) {
+        let status: string;
+        let instanceId: string | undefined;
+        try {
+          const d = await client.workflow.getHandle(c.workflowId, c.runId).describe();
+          status = d.status.name;
+          instanceId = d.typedSearchAttributes.get(CvmInstanceId);
+        } catch (err) {
+          if ((err as Error).name !== 'WorkflowNotFoundError') throw err;
+          const resources = [...c.images.map((i) => i.ImageId!), ...c.snapshots.map((s) => s.SnapshotId!)];
+          report.unknownRuns.push({ workflowId: c.workflowId, runId: c.runId, resources });
+          continue;
+        }
+        if (!ORPHANING.has(status)) continue;
+        const h = await readHistory(client, c.workflowId, c.runId);
+        const run: OrphanRun = {
+          workflowId: c.workflowId,
+          runId: c.runId,
+          status,
+          images: c.images.map((i) => ({
+            imageId: i.ImageId!,
+            imageName: i.ImageName ?? '',
+            state: i.ImageState ?? '',
+          })),
+          snapshotIds: c.snapshots.map((s) => s.SnapshotId!),
+          instanceIds: c.instances.map((i) => i.InstanceId!),
+          copies: h.copies,
+          source:
+            instanceId && (h.start || h.restoreFstab)
+              ? { instanceId, start: h.start, restoreFstab: h.restoreFstab }
+              : undefined,
+        };
+        // Its history never changes: an earlier janitor pass that restored this source is the record.
+        if (handled.has(key(run.workflowId, run.runId))) run.source = undefined;
+        // A pipeline running on the same instance now (started after this run ended) owns its state.
+        if (run.source && (await busy(client, region, run.source.instanceId))) {
+          report.skippedSources.push({ ...run.source, reason: 'a pipeline is running on it now' });
+          run.source = undefined;
+        }
+        const anything = run.images.length + run.snapshotIds.length + run.instanceIds.length + run.copies.length;
+        if (anything || run.source) report.runs.push(run);
+      }
+      report.runs.sort((a, b) => a.workflowId.localeCompare(b.workflowId) || a.runId.localeCompare(b.runId));
+      return report;
+    },
+  };
+}
