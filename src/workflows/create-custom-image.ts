@@ -126,7 +126,7 @@ export async function createCustomImage(raw: CreateCustomImageInput): Promise<Cr
       );
       if (input.fstab === 'check') {
         const scan = await run(calls.scanFstab, `Check /etc/fstab of ${input.instanceId} for data-disk lines`, [where]);
-        if (scan.dataLines.length) throw fstabRefusal(input.instanceId, scan.dataLines);
+        if (scan.dataLines.length) throw fstabRefusal(input.instanceId, scan.dataLines, scan.dataLineCount);
       } else {
         forgetFstab = saga.add({
           name: 'restore /etc/fstab',

@@ -30,8 +30,10 @@ export function planGuestPrep({ input, instance, warn }: PipelineRun): boolean {
   return true;
 }
 
-export function fstabRefusal(instanceId: string, lines: FstabLine[]): ApplicationFailure {
-  const list = lines.map((l) => `line ${l.line}: ${l.text.trim()} (${l.reason})`).join('; ');
+/** `lines`: the guest's rows (at most 40, redacted); `total`: how many data lines there are in all. */
+export function fstabRefusal(instanceId: string, lines: FstabLine[], total = lines.length): ApplicationFailure {
+  const more = total > lines.length ? ` (and ${total - lines.length} more)` : '';
+  const list = lines.map((l) => `line ${l.line}: ${l.text.trim()} (${l.reason})`).join('; ') + more;
   return ApplicationFailure.nonRetryable(
     `fstab: /etc/fstab of ${instanceId} mounts data disks, so instances launched from the image would not boot; comment them out or pass fstab: "fix": ${list}`,
     NON_RETRYABLE.fstabDataDiskLines,

@@ -1,3 +1,4 @@
+import { fstabRefusal } from '../../src/workflows/fstab-step';
 import type { InstanceFacts } from '../../src/contract';
 import { decideShutdown, onlineCapable } from '../../src/workflows/decisions';
 import { formatDuration, parseDuration } from '../../src/workflows/durations';
@@ -62,5 +63,16 @@ describe('durations', () => {
   it('formats for messages', () => {
     expect(formatDuration(5_400_000)).toBe('1h30m');
     expect(formatDuration(3_000)).toBe('3s');
+  });
+});
+
+describe('fstabRefusal', () => {
+  it('lists the rows the guest reported and says how many more there are', () => {
+    const rows = [{ line: 7, text: 'UUID=a /data ext4 defaults', reason: 'on vdb, not the system disk vda' }];
+    const failure = fstabRefusal('ins-1', rows, 45);
+    expect(failure.message).toContain(
+      'line 7: UUID=a /data ext4 defaults (on vdb, not the system disk vda) (and 44 more)',
+    );
+    expect(fstabRefusal('ins-1', rows).message).not.toContain('more');
   });
 });
