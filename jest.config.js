@@ -1,4 +1,7 @@
-/** Unit tests (pure logic) and integration tests (real dev server + emulator + real SDK). */
+/**
+ * Unit tests (pure logic), timing tests (time-skipping test server, stub activities) and integration tests
+ * (real dev server + emulator + real SDK). What a test logs is shown only when it fails (quiet-environment.ts).
+ */
 const transform = { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] };
 module.exports = {
   // Most integration time is spent waiting on servers and child processes, not on the CPU: on 2 cores, three
@@ -10,21 +13,21 @@ module.exports = {
     {
       displayName: 'unit',
       testMatch: ['<rootDir>/test/unit/**/*.test.ts'],
-      testEnvironment: 'node',
+      testEnvironment: '<rootDir>/test/helpers/quiet-environment.ts',
       transform,
     },
     {
       // Workflow timing logic on Temporal's time-skipping test server, with stub activities.
       displayName: 'timing',
       testMatch: ['<rootDir>/test/timing/**/*.test.ts'],
-      testEnvironment: 'node',
+      testEnvironment: '<rootDir>/test/helpers/quiet-environment.ts',
       transform,
       setupFiles: ['<rootDir>/test/helpers/quiet-runtime.ts'],
     },
     {
       displayName: 'integration',
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
-      testEnvironment: 'node',
+      testEnvironment: '<rootDir>/test/helpers/quiet-environment.ts',
       transform,
       globalSetup: '<rootDir>/test/helpers/global-setup.ts',
       setupFiles: ['<rootDir>/test/helpers/quiet-runtime.ts'],
