@@ -288,6 +288,15 @@ describe('fstab scripts: bounded output, any byte, byte-identical restore, no se
     expect(existsSync(path.join(g.root, 'etc', BACKUP))).toBe(false);
   });
 
+  it('restore of an older release’s fix gives back a fstab without final newline byte for byte (its backup tells)', () => {
+    // The old fix's awk added the newline; its backup holds the original.
+    const g = guest(GUEST_TOOLS, `UUID=root-uuid / ext4 defaults 0 1\n#cvm-image-pipeline:abc123# ${DATA}\n`);
+    writeFileSync(path.join(g.root, 'etc', BACKUP), `UUID=root-uuid / ext4 defaults 0 1\n${DATA}`);
+    g.run('restore');
+    expect(g.fstabNow()).toBe(`UUID=root-uuid / ext4 defaults 0 1\n${DATA}`);
+    expect(existsSync(path.join(g.root, 'etc', BACKUP))).toBe(false);
+  });
+
   it('never prints an fstab line verbatim: option values (CIFS password=, credentials=) stay on the guest', () => {
     const text = [
       'UUID=root-uuid / ext4 defaults 0 1',

@@ -4,7 +4,6 @@
 # Running it again is a no-op.
 set -e
 check_fstab
-rm -f "$OLD_BACKUP"
 count=0
 if [ -f "$FSTAB" ]; then count=$(count_marked "$FSTAB"); fi
 if [ "$count" -gt 0 ]; then
@@ -24,5 +23,13 @@ if [ "$count" -gt 0 ]; then
   rm -f "$TMP.raw"
   commit_fstab
 fi
+# An older release's fix added a final newline the original lacked; its backup tells: drop that newline
+# when it is the only difference, then remove the backup (it must not reach a later image).
+if [ -f "$OLD_BACKUP" ] && [ -f "$FSTAB" ] && ! ends_with_newline "$OLD_BACKUP" && ends_with_newline "$FSTAB" &&
+  [ "$(($(wc -c <"$FSTAB") - 1))" = "$(wc -c <"$OLD_BACKUP")" ] &&
+  head -c "$(wc -c <"$OLD_BACKUP")" "$FSTAB" | cmp -s - "$OLD_BACKUP"; then
+  truncate -s -1 "$FSTAB"
+fi
+rm -f "$OLD_BACKUP"
 printf 'RESTORED\t%s\n' "$count"
 echo END
