@@ -1,6 +1,8 @@
 import { ACTIVITY_BUDGET_CLASS, BUDGET_CLASSES, budgetQueue } from '../../src/contract/budget';
 import { CALLS_PER_TASK, dispatchRate, FleetMembership, LIVE_POLLER_WINDOW_MS } from '../../src/activities/fleet';
 import { DOCUMENTED_LIMITS, RateLimiter } from '../../src/activities/rate-limit';
+import { createActivities } from '../../src/activities';
+import type { TencentClients } from '../../src/cloud/clients';
 
 describe('fleet budget classes', () => {
   it('gives every rate-limited class a dispatch rate within half of each action it calls', () => {
@@ -12,6 +14,14 @@ describe('fleet budget classes', () => {
     }
     expect(dispatchRate('image')).toBe(5); // CreateImage: 10/s documented, half of it
     expect(dispatchRate('wait')).toBeUndefined();
+  });
+
+  it('routes activities that exist, and leaves only the multi-region and Temporal-only ones unrouted', () => {
+    const names = Object.keys(createActivities({ clients: {} as TencentClients }));
+    expect(Object.keys(ACTIVITY_BUDGET_CLASS).filter((n) => !names.includes(n))).toEqual([]);
+    expect(names.filter((n) => !(n in ACTIVITY_BUDGET_CLASS)).sort()).toEqual(
+      ['deleteImageCopies', 'findImagesInUse', 'fleetRouting', 'waitForImageCopies'].sort(),
+    );
   });
 
   it('names each class queue after the workflow queue, the class and the region', () => {
