@@ -40,6 +40,7 @@ export const ACTIVITY_BUDGET_CLASS: Readonly<Record<string, BudgetClass>> = {
   inspectInstance: 'read',
   listImageInventory: 'read',
   inspectImage: 'read',
+  findOrphans: 'read',
   waitForImage: 'wait',
   waitForInstances: 'wait',
   waitForSnapshots: 'wait',
