@@ -1,6 +1,9 @@
 /**
  * The one table that decides, for every Tencent Cloud error, whether another attempt can succeed.
  * Activities call `classify` on whatever the SDK threw and rethrow the typed `ApplicationFailure`.
+ * Every code documented for an action we call (src/cloud/models: the Go SDK's per-action lists and
+ * Tencent's common error table) is matched by an entry here; test/unit/error-table-coverage.test.ts fails
+ * when the vendored lists gain a code no entry classifies.
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { NON_RETRYABLE, RETRYABLE_TENCENT_ERROR } from '../contract';
@@ -80,6 +83,89 @@ export const ERROR_TABLE: Record<string, Verdict> = {
   'OperationDenied.*': never(NON_RETRYABLE.unsupported),
   'ResourceUnavailable.AgentStatusNotOnline': never(NON_RETRYABLE.guestAgentOffline),
   'ResourceUnavailable.AgentNotInstalled': never(NON_RETRYABLE.guestAgentOffline),
+
+  // Common codes (Tencent's common error table) not covered above.
+  ActionOffline: never(NON_RETRYABLE.invalidRequest),
+  DryRunOperation: never(NON_RETRYABLE.invalidRequest),
+  InvalidRequest: never(NON_RETRYABLE.invalidRequest),
+  NoSuchProduct: never(NON_RETRYABLE.invalidRequest),
+  NoSuchVersion: never(NON_RETRYABLE.invalidRequest),
+  UnsupportedProtocol: never(NON_RETRYABLE.invalidRequest),
+  RequestSizeLimitExceeded: never(NON_RETRYABLE.invalidRequest),
+  ResponseSizeLimitExceeded: never(NON_RETRYABLE.invalidRequest),
+  IpInBlacklist: never(NON_RETRYABLE.auth),
+  IpNotInWhitelist: never(NON_RETRYABLE.auth),
+  LimitExceeded: never(NON_RETRYABLE.invalidRequest),
+  // Generic "operation failed" / "resource busy or unavailable": transient unless a specific code says not.
+  FailedOperation: RETRY,
+  ResourceInUse: RETRY,
+  ResourceUnavailable: RETRY,
+  ResourceInsufficient: never(NON_RETRYABLE.launchFailed),
+  OperationDenied: never(NON_RETRYABLE.unsupported),
+  'MutexOperation.TaskRunning': RETRY,
+
+  // Per-action codes (Go SDK client.go lists) of the actions we call.
+  // Transient: another task or a creating snapshot holds the resource for a while.
+  'FailedOperation.InvalidImageState': RETRY,
+  'InvalidDisk.Busy': RETRY,
+  'InvalidDisk.SnapshotCreating': RETRY,
+  'ResourceUnavailable.SnapshotCreating': RETRY,
+  'ResourceUnavailable.DiskBackupCreating': RETRY,
+  'ResourceUnavailable.TooManyCreatingSnapshot': RETRY,
+  'FailedOperation.InquiryPriceFailed': RETRY,
+  TradeDealConflict: RETRY,
+  'FailedOperation.CVMError': RETRY,
+  'FailedOperation.LighthouseError': RETRY,
+  // Sharing: the activity treats AccountAlreadyExists as done; the others are the caller's mistake.
+  'FailedOperation.AccountAlreadyExists': never(NON_RETRYABLE.invalidRequest),
+  'FailedOperation.AccountIsYourSelf': never(NON_RETRYABLE.invalidRequest),
+  'InvalidAccountIs.YourSelf': never(NON_RETRYABLE.invalidRequest),
+  'InvalidAccountId.NotFound': never(NON_RETRYABLE.invalidRequest),
+  'FailedOperation.NotMasterAccount': never(NON_RETRYABLE.auth),
+  'FailedOperation.BYOLImageShareFailed': never(NON_RETRYABLE.unsupported),
+  'FailedOperation.QImageShareFailed': never(NON_RETRYABLE.unsupported),
+  'FailedOperation.RImageShareFailed': never(NON_RETRYABLE.unsupported),
+  OverQuota: never(NON_RETRYABLE.invalidRequest),
+  // Launch: what the account or the zone cannot give now (stock-out, quota, money).
+  'ResourcesSoldOut.*': never(NON_RETRYABLE.launchFailed),
+  'ResourceUnavailable.InstanceType': never(NON_RETRYABLE.launchFailed),
+  InstancesQuotaLimitExceeded: never(NON_RETRYABLE.launchFailed),
+  'FailedOperation.NoAvailableIpAddressCountInSubnet': never(NON_RETRYABLE.launchFailed),
+  'FailedOperation.PromotionalRegionRestriction': never(NON_RETRYABLE.launchFailed),
+  AccountQualificationRestrictions: never(NON_RETRYABLE.auth),
+  'InvalidAccount.*': never(NON_RETRYABLE.auth),
+  InvalidPermission: never(NON_RETRYABLE.auth),
+  InsufficientSnapshotQuota: never(NON_RETRYABLE.invalidRequest),
+  // Wrong input: the same request fails again.
+  'FailedOperation.SnapshotSizeLargerThanDataSize': never(NON_RETRYABLE.invalidRequest),
+  'FailedOperation.SnapshotSizeLessThanDataSize': never(NON_RETRYABLE.invalidRequest),
+  'FailedOperation.IllegalTagKey': never(NON_RETRYABLE.invalidRequest),
+  'FailedOperation.IllegalTagValue': never(NON_RETRYABLE.invalidRequest),
+  'FailedOperation.TagKeyReserved': never(NON_RETRYABLE.invalidRequest),
+  'FailedOperation.DisasterRecoverGroupNotFound': never(NON_RETRYABLE.invalidRequest),
+  'FailedOperation.SecurityGroupActionFailed': never(NON_RETRYABLE.invalidRequest),
+  'FailedOperation.InvalidInstanceApplicationRole': never(NON_RETRYABLE.unsupported),
+  'FailedOperation.InvalidInstanceApplicationRoleEmr': never(NON_RETRYABLE.unsupported),
+  'FailedOperation.Unreturnable': never(NON_RETRYABLE.unsupported),
+  InvalidInstanceNotSupportedPrepaidInstance: never(NON_RETRYABLE.unsupported),
+  'InvalidClientToken.*': never(NON_RETRYABLE.invalidRequest),
+  'InvalidFilterValue.*': never(NON_RETRYABLE.invalidRequest),
+  'InvalidHostId.*': never(NON_RETRYABLE.invalidRequest),
+  'InvalidKeyPairId.*': never(NON_RETRYABLE.invalidRequest),
+  'InvalidSgId.*': never(NON_RETRYABLE.invalidRequest),
+  'InvalidSecurityGroupId.*': never(NON_RETRYABLE.invalidRequest),
+  'InvalidProjectId.*': never(NON_RETRYABLE.invalidRequest),
+  'InvalidRegion.*': never(NON_RETRYABLE.invalidRequest),
+  'InvalidInstanceName.*': never(NON_RETRYABLE.invalidRequest),
+  InvalidPassword: never(NON_RETRYABLE.invalidRequest),
+  InvalidPeriod: never(NON_RETRYABLE.invalidRequest),
+  'MissingParameter.*': never(NON_RETRYABLE.invalidRequest),
+  VpcAddrNotInSubNet: never(NON_RETRYABLE.invalidRequest),
+  VpcIpIsUsed: never(NON_RETRYABLE.invalidRequest),
+  'InvalidDisk.*': never(NON_RETRYABLE.unsupported),
+  'InvalidInstance.NotSupported': never(NON_RETRYABLE.unsupported),
+  'InvalidSnapshot.NotSupported': never(NON_RETRYABLE.unsupported),
+  'ResourceUnavailable.*': never(NON_RETRYABLE.unsupported),
 };
 
 /** The Tencent error code of an SDK error, if it carries one. */
@@ -88,9 +174,9 @@ export function tencentCode(err: unknown): string | undefined {
   return typeof code === 'string' ? code : undefined;
 }
 
-export function verdictFor(code: string): Verdict {
+/** The table's entry for `code` (exact, else the longest `A.B.*` prefix), or undefined when none matches. */
+export function tableVerdict(code: string): Verdict | undefined {
   if (ERROR_TABLE[code]) return ERROR_TABLE[code];
-  // Longest matching prefix entry (`A.B.*` before `A.*`).
   const parts = code.split('.');
   for (let n = parts.length - 1; n >= 1; n--) {
     const hit = ERROR_TABLE[`${parts.slice(0, n).join('.')}.*`];
@@ -98,7 +184,11 @@ export function verdictFor(code: string): Verdict {
   }
   // The whole InvalidParameter* family (InvalidParameterCombination, InvalidParameterValue…).
   if (code.startsWith('InvalidParameter')) return never(NON_RETRYABLE.invalidRequest);
-  return RETRY;
+  return undefined;
+}
+
+export function verdictFor(code: string): Verdict {
+  return tableVerdict(code) ?? RETRY;
 }
 
 /** HTTP status of a non-200 answer (the SDK sets `httpCode`), if any. */

@@ -94,19 +94,20 @@ describe('CreateImage', () => {
     await waitImage(ImageId!, 'NORMAL');
     expect(await errorCode(cvm().CreateImage({ ImageName: 'dup', InstanceId: id }))).toBe('InvalidImageName.Duplicate');
     expect(await errorCode(cvm().CreateImage({ ImageName: 'x'.repeat(61), InstanceId: id }))).toBe(
-      'InvalidParameterValue.TooLong',
+      'InvalidParameterValue',
     );
     expect(
       await errorCode(cvm().CreateImage({ ImageName: 'd', ImageDescription: 'y'.repeat(257), InstanceId: id })),
-    ).toBe('InvalidParameterValue.TooLong');
+    ).toBe('InvalidParameterValue');
     expect(await errorCode(cvm().CreateImage({ ImageName: 'f', InstanceId: id, DataDiskIds: [foreignDisk] }))).toBe(
       'InvalidParameter.DataDiskNotBelongSpecifiedInstance',
     );
     expect(await errorCode(cvm().CreateImage({ ImageName: 'n', InstanceId: 'ins-00000000' }))).toBe(
       'InvalidInstanceId.NotFound',
     );
+    // CreateImage documents no InvalidInstanceId.Malformed: a malformed id is one that does not exist.
     expect(await errorCode(cvm().CreateImage({ ImageName: 'n', InstanceId: 'bogus' }))).toBe(
-      'InvalidInstanceId.Malformed',
+      'InvalidInstanceId.NotFound',
     );
     expect(await errorCode(cvm().CreateImage({ ImageName: 'dry', InstanceId: id, DryRun: true }))).toBe(
       'DryRunOperation',
@@ -127,7 +128,7 @@ describe('CreateImage', () => {
     expect((await cvm().DescribeInstances({ InstanceIds: [modern] })).InstanceSet![0].InstanceState).toBe('RUNNING');
     for (const id of [legacy, privateSource]) {
       expect(await errorCode(cvm().CreateImage({ ImageName: `n-${id}`, InstanceId: id }))).toBe(
-        'UnsupportedOperation.InstanceStateRunning',
+        'UnsupportedOperation',
       );
     }
     // ForcePoweroff powers the instance off for the image instead.

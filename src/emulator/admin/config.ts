@@ -21,6 +21,7 @@ export const configSchema = z
       .min(1)
       .optional(),
     rateLimits: z.boolean().optional(),
+    onlineImaging: z.enum(['public-since-2018-07', 'never', 'always']).optional(),
   })
   .strict();
 
@@ -38,6 +39,7 @@ export function applyConfig(deps: AdminDeps, input: unknown): void {
     deps.credentials.clear();
     for (const c of body.credentials) deps.credentials.set(c.secretId, c.secretKey);
   }
+  if (body.onlineImaging) world.store.state.config.onlineImaging = body.onlineImaging;
   if (body.rateLimits !== undefined) {
     deps.limiter.enabled = body.rateLimits;
     deps.limiter.reset();
@@ -54,5 +56,6 @@ export function currentConfig(deps: AdminDeps) {
     /** How many credentials are accepted: never which (a SecretId is half a credential). */
     credentials: deps.credentials.size,
     rateLimits: deps.limiter.enabled,
+    onlineImaging: deps.world.store.state.config.onlineImaging ?? 'public-since-2018-07',
   };
 }

@@ -19,13 +19,13 @@ const SNAPSHOT_FILTERS: FilterTable<SnapshotRecord> = {
   'disk-id': (x, v) => x.diskId === v,
   'disk-usage': (x, v) => x.diskUsage === v,
   'snapshot-type': (_x, v) => v === 'PRIVATE_SNAPSHOT',
-  'tag-key': (x, v) => (x.tags ?? []).some((t) => t.Key === v),
-  'tag:': (x, kv) => (x.tags ?? []).some((t) => `${t.Key}=${t.Value}` === kv),
+  // DescribeSnapshots documents no tag-key / tag: filters (its Filters member in tccli's cbs api.json):
+  // the emulator refuses them as InvalidFilter, as an undocumented filter name.
 };
 
 export function snapshotIn(s: EmulatorState, region: string, id: string, field: string): SnapshotRecord {
   if (!/^snap-[a-z0-9]{8}$/.test(id))
-    throw new ApiError('InvalidSnapshotId.Malformed', `\`${field}\` ${id} is malformed.`);
+    throw new ApiError('InvalidSnapshotId.NotFound', `\`${field}\` ${id} is not a snapshot id.`);
   const snap = s.snapshots[id];
   if (!snap || snap.region !== region)
     throw new ApiError('InvalidSnapshotId.NotFound', `The snapshot \`${id}\` (${field}) does not exist.`);
@@ -40,11 +40,20 @@ function createSnapshot(params: Params, ctx: ActionContext): Body<cbs.CreateSnap
   if (disk.creating) throw new ApiError('ResourceBusy', `The disk \`${diskId}\` is still being created.`);
   const name = p.str('SnapshotName') ?? `snapshot-${disk.id}`;
   if (name.length > 60)
-    throw new ApiError('InvalidParameterValue.TooLong', '`SnapshotName` must be at most 60 characters.');
+    throw new ApiError('InvalidParameterValue', '`SnapshotName` must be at most 60 characters.');
   const tags = (p.list<{ Key: string; Value: string }>('Tags') ?? []).map((t) => ({
     Key: t.Key,
     Value: t.Value ?? '',
   }));
+  // CreateSnapshot documents InvalidDisk.SnapshotCreating ("云硬盘正在创建快照，请稍后重试", Go SDK cbs
+  // client.go / errors.go): one snapshot at a time per disk.
+  const busy = Object.values(ctx.world.store.state.snapshots).find((x) => x.diskId === disk.id && x.state === 'CREATING');
+  if (busy) {
+    throw new ApiError(
+      'InvalidDisk.SnapshotCreating',
+      `The disk \`${disk.id}\` already has snapshot ${busy.id} being created; try again later.`,
+    );
+  }
   const id = newId('snap');
   const to = (ctx.resultState ?? 'NORMAL') as SnapshotState;
   ctx.world.store.state.snapshots[id] = {

@@ -9,6 +9,7 @@ import type { ActionContext, World } from './context';
 import { ApiError, errorBody } from './errors';
 import type { Faults } from './faults';
 import { newRequestId } from './ids';
+import { documentedOnly, shapeResponse, validateRequest } from './model';
 import { parseParams } from './params';
 import type { RateLimiter } from './rate-limit';
 import { checkRegion } from './regions';
@@ -117,6 +118,7 @@ export function createFront(deps: FrontDeps) {
         return void res.end(`Injected HTTP ${fired.bareStatus}`);
       }
       const params = parseParams(req.method ?? 'POST', header(req, 'content-type') ?? '', url.search.slice(1), body);
+      validateRequest(def.version, action, params);
       const ctx: ActionContext = {
         world: deps.world,
         action,
@@ -126,7 +128,7 @@ export function createFront(deps: FrontDeps) {
         resultState: fired.resultState,
       };
       deps.world.store.settle(ctx.now);
-      const result = await def.handler(params, ctx);
+      const result = await documentedOnly(action, () => def.handler(params, ctx));
       deps.world.store.save();
       if (fired.commitThenDrop) {
         if (fired.commitThenDrop.dropConnection) return void req.socket.destroy();
@@ -134,7 +136,8 @@ export function createFront(deps: FrontDeps) {
         res.writeHead(status, { 'Content-Type': 'text/plain', ...traceHeaders });
         return void res.end(`Injected HTTP ${status} after the action was applied`);
       }
-      sendJson(res, 200, { Response: { ...result, RequestId: requestId } }, traceHeaders);
+      const shaped = shapeResponse(def.version, action, result);
+      sendJson(res, 200, { Response: { ...shaped, RequestId: requestId } }, traceHeaders);
     } catch (err) {
       if (err instanceof ApiError) {
         if (!deps.quiet && err.code.startsWith('AuthFailure'))

@@ -12,16 +12,20 @@ type Body<T> = Omit<T, 'RequestId'>;
 const V = '2017-03-12';
 const MAX_SHARES = 500;
 
-function normalPrivateImage(ctx: ActionContext, id: string, field: string): ImageRecord {
+/** The account the emulator plays (sharing to it is FailedOperation.AccountIsYourSelf). */
+export const OWN_ACCOUNT_ID = '100000000001';
+
+/** `stateCode`: SyncImages documents InvalidImageId.IncorrectState, ModifyImageSharePermission …InvalidImageState. */
+function normalPrivateImage(ctx: ActionContext, id: string, field: string, stateCode: string): ImageRecord {
   const img = imageIn(ctx.world.store.state, ctx.region, id, field);
   if (img.imageType !== 'PRIVATE_IMAGE') {
     throw new ApiError(
-      'InvalidImageId.IncorrectState',
+      stateCode,
       `The image \`${id}\` (${field}) is not a custom image of this account.`,
     );
   }
   if (img.state !== 'NORMAL') {
-    throw new ApiError('InvalidImageId.IncorrectState', `The image \`${id}\` (${field}) is ${img.state}, not NORMAL.`);
+    throw new ApiError(stateCode, `The image \`${id}\` (${field}) is ${img.state}, not NORMAL.`);
   }
   return img;
 }
@@ -33,7 +37,10 @@ function syncImages(params: Params, ctx: ActionContext): Body<cvm.SyncImagesResp
   if (!ids?.length) throw missing('ImageIds');
   const regions = p.strList('DestinationRegions');
   if (!regions?.length) throw missing('DestinationRegions');
-  const images = ids.map((id, i) => normalPrivateImage(ctx, id, `ImageIds.${i}`));
+  // "该接口每次调用只支持同步一个镜像" — one image per call (SyncImages, tccli cvm api.json); the list
+  // documents InvalidImageId.TooLarge.
+  if (ids.length > 1) throw new ApiError('InvalidImageId.TooLarge', 'SyncImages copies one image per call.');
+  const images = ids.map((id, i) => normalPrivateImage(ctx, id, `ImageIds.${i}`, 'InvalidImageId.IncorrectState'));
   regions.forEach((r, i) => {
     if (!REGIONS.includes(r))
       throw new ApiError('InvalidRegion.NotFound', `\`DestinationRegions.${i}\` ${r} is not a region.`);
@@ -44,7 +51,14 @@ function syncImages(params: Params, ctx: ActionContext): Body<cvm.SyncImagesResp
   });
   const name = p.str('ImageName');
   if (name !== undefined && name.length > 60)
-    throw new ApiError('InvalidParameterValue.TooLong', '`ImageName` must be at most 60 characters.');
+    throw new ApiError('InvalidParameterValue', '`ImageName` must be at most 60 characters.');
+  // A copy's name (ImageName, default the source's) already used in a destination: InvalidImageName.Duplicate
+  // (SyncImages' documented list).
+  for (const r of regions) {
+    const copyName = name ?? images[0].name;
+    if (privateImages(s, r).some((i) => i.name === copyName))
+      throw new ApiError('InvalidImageName.Duplicate', `An image named \`${copyName}\` already exists in ${r}.`);
+  }
   if (p.bool('DryRun')) throw new ApiError('DryRunOperation', 'The request would have succeeded; DryRun is set.');
   const at = ctx.now + ctx.world.durations.imageSyncMs;
   const out: cvm.SyncImage[] = [];
@@ -73,7 +87,10 @@ function syncImages(params: Params, ctx: ActionContext): Body<cvm.SyncImagesResp
         state: 'SYNCING',
         pending: { to: 'NORMAL', at, from: ctx.now },
         createdTime: isoSeconds(ctx.now),
-        imageSource: 'SYNC_IMAGE',
+        // ImageSource is one of OFFICIAL / CREATE_IMAGE / EXTERNAL_IMPORT (Image.ImageSource, cvm api.json):
+        // a copy keeps its source's. Nothing documents tags travelling with a copy: it has none.
+        imageSource: img.imageSource,
+        tags: [],
         snapshotIds,
         sharedWith: [],
         sourceImageId: img.id,
@@ -89,15 +106,23 @@ function syncImages(params: Params, ctx: ActionContext): Body<cvm.SyncImagesResp
 
 function modifyImageSharePermission(params: Params, ctx: ActionContext): Body<cvm.ModifyImageSharePermissionResponse> {
   const p = reader<cvm.ModifyImageSharePermissionRequest>(params);
-  const img = normalPrivateImage(ctx, p.requiredStr('ImageId'), 'ImageId');
+  const img = normalPrivateImage(ctx, p.requiredStr('ImageId'), 'ImageId', 'InvalidParameterValue.InvalidImageState');
   const accounts = p.strList('AccountIds');
   if (!accounts?.length) throw missing('AccountIds');
+  // Documented for ModifyImageSharePermission (Go SDK cvm client.go): an unknown account
+  // (InvalidAccountId.NotFound), yourself (FailedOperation.AccountIsYourSelf), an account that already has
+  // the image (FailedOperation.AccountAlreadyExists).
   accounts.forEach((a, i) => {
-    if (!/^\d{5,20}$/.test(a)) throw invalidValue(`AccountIds.${i}`, 'must be a numeric account id');
+    if (!/^\d{5,20}$/.test(a)) throw new ApiError('InvalidAccountId.NotFound', `\`AccountIds.${i}\` ${a} is not an account.`);
+    if (a === OWN_ACCOUNT_ID)
+      throw new ApiError('FailedOperation.AccountIsYourSelf', `\`AccountIds.${i}\` is this account; it owns the image.`);
   });
   const permission = p.requiredStr('Permission').toUpperCase();
   if (permission === 'SHARE') {
-    const fresh = accounts.filter((a) => !img.sharedWith.some((x) => x.accountId === a));
+    const already = accounts.find((a) => img.sharedWith.some((x) => x.accountId === a));
+    if (already)
+      throw new ApiError('FailedOperation.AccountAlreadyExists', `The image is already shared with ${already}.`);
+    const fresh = accounts;
     if (img.sharedWith.length + fresh.length > MAX_SHARES) {
       throw new ApiError('OverQuota', `An image can be shared with at most ${MAX_SHARES} accounts.`);
     }

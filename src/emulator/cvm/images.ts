@@ -6,7 +6,8 @@ import { applyFilters, readFilters, type FilterTable } from '../core/filters';
 import { imageCreateDuration } from '../core/durations';
 import { isoSeconds, newId } from '../core/ids';
 import { page, type Params } from '../core/params';
-import type { EmulatorState, ImageRecord, ImageState, SnapshotRecord } from '../state/types';
+import { isDocumentedError } from '../../cloud/models';
+import type { EmulatorState, ImageRecord, ImageState, InstanceRecord, SnapshotRecord } from '../state/types';
 import { assertIdle, instanceIn } from './lifecycle';
 import { publicImage, publicImages } from './public-images';
 import { tagsFor } from './tags';
@@ -19,12 +20,21 @@ const IMAGE_FILTERS: FilterTable<ImageRecord> = {
   'image-id': (i, v) => i.id === v,
   'image-type': (i, v) => i.imageType === v,
   'image-name': (i, v) => i.name.includes(v),
-  'image-state': (i, v) => i.state === v,
-  'image-family': (i, v) => i.family === v,
   platform: (i, v) => i.platform === v,
+  // The filters DescribeImages documents (tccli cvm api.json, DescribeImagesRequest.Filters): no
+  // image-state / image-family; tag-key, tag-value and tag:<key> are there.
   'tag-key': (i, v) => i.tags.some((t) => t.Key === v),
+  'tag-value': (i, v) => i.tags.some((t) => t.Value === v),
   'tag:': (i, kv) => i.tags.some((t) => `${t.Key}=${t.Value}` === kv),
 };
+
+const pascal = (state: string) => state.toLowerCase().replace(/(^|_)([a-z])/g, (_m, _s, c: string) => c.toUpperCase());
+
+function onlineImagingAllowed(rule: string, inst: InstanceRecord): boolean {
+  if (rule === 'always') return true;
+  if (rule === 'never') return false;
+  return inst.sourceImageType === 'PUBLIC_IMAGE' && inst.createdTime >= '2018-07-01';
+}
 
 export function imageQuota(s: EmulatorState, region: string): number {
   return s.config.imageQuota[region] ?? s.config.defaultImageQuota;
@@ -83,11 +93,11 @@ function createImage(params: Params, ctx: ActionContext): Body<cvm.CreateImageRe
   const { world, region, now } = ctx;
   const s = world.store.state;
   const name = p.requiredStr('ImageName');
-  if (name.length > 60)
-    throw new ApiError('InvalidParameterValue.TooLong', '`ImageName` must be at most 60 characters.');
+  // CreateImage's documented list has no TooLong code: the common InvalidParameterValue (Go SDK client.go).
+  if (name.length > 60) throw new ApiError('InvalidParameterValue', '`ImageName` must be at most 60 characters.');
   const description = p.str('ImageDescription') ?? '';
   if (description.length > 256) {
-    throw new ApiError('InvalidParameterValue.TooLong', '`ImageDescription` must be at most 256 characters.');
+    throw new ApiError('InvalidParameterValue', '`ImageDescription` must be at most 256 characters.');
   }
   const instanceId = p.str('InstanceId');
   const snapshotIds = p.strList('SnapshotIds');
@@ -118,12 +128,30 @@ function createImage(params: Params, ctx: ActionContext): Body<cvm.CreateImageRe
   }
   assertIdle(inst);
   if (inst.state !== 'RUNNING' && inst.state !== 'STOPPED') {
-    throw new ApiError('InvalidInstanceState', `Instance ${inst.id} is ${inst.state}; it must be RUNNING or STOPPED.`);
-  }
-  const onlineCapable = inst.sourceImageType === 'PUBLIC_IMAGE' && inst.createdTime >= '2018-07-01';
-  if (inst.state === 'RUNNING' && !force && !onlineCapable) {
+    // CreateImage documents one code per transitional state (UnsupportedOperation.InstanceStateStopping…).
+    const code = `UnsupportedOperation.InstanceState${pascal(inst.state)}`;
     throw new ApiError(
-      'UnsupportedOperation.InstanceStateRunning',
+      isDocumentedError('CreateImage', code) ? code : 'InvalidInstance.NotSupported',
+      `Instance ${inst.id} is ${inst.state}; it must be RUNNING or STOPPED.`,
+    );
+  }
+  // Documented for CreateImage: an instance stopped with StoppedMode=STOP_CHARGING cannot be imaged
+  // (UnsupportedOperation.StoppedModeStopCharging, Go SDK cvm client.go).
+  if (inst.state === 'STOPPED' && inst.stoppedMode === 'STOP_CHARGING') {
+    throw new ApiError(
+      'UnsupportedOperation.StoppedModeStopCharging',
+      `Instance ${inst.id} was stopped with StoppedMode=STOP_CHARGING and cannot be imaged; start it and stop it with KEEP_CHARGING.`,
+    );
+  }
+  if (
+    inst.state === 'RUNNING' &&
+    !force &&
+    !onlineImagingAllowed(s.config.onlineImaging ?? 'public-since-2018-07', inst)
+  ) {
+    // The rule comes from our seed document only; Tencent's CreateImage error list names no specific code
+    // for it, so the emulator answers the common UnsupportedOperation.
+    throw new ApiError(
+      'UnsupportedOperation',
       `Instance ${inst.id} cannot be imaged while running: online creation needs an instance created from a public image on or after 2018-07-01. Stop it first or pass ForcePoweroff=TRUE.`,
     );
   }

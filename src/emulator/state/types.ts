@@ -175,8 +175,16 @@ export interface EmulatorState {
   config: {
     imageQuota: Record<string, number>;
     defaultImageQuota: number;
+    /**
+     * Which RUNNING instances CreateImage images without ForcePoweroff. Default `public-since-2018-07`:
+     * the rule of our seed document ("created from a public image after July 2018"), which Tencent's API
+     * reference does not state; `never` plays a cloud that refuses online imaging, `always` one that allows it.
+     */
+    onlineImaging?: OnlineImaging;
   };
 }
+
+export type OnlineImaging = 'public-since-2018-07' | 'never' | 'always';
 
 export function emptyState(): EmulatorState {
   return {
