@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Regenerates src/cloud/models/: Tencent's own API models and per-action error lists, cut down to the
+"""Regenerates src/tencent/: Tencent's own API models and per-action error lists, cut down to the
 actions the pipeline calls and the emulator serves.
 
 Sources (both Apache-2.0, published by Tencent):
@@ -23,7 +23,7 @@ import sys
 import tempfile
 import zipfile
 
-OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'src', 'cloud', 'models')
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'src', 'tencent')
 TCCLI_VERSION = '3.1.189.1'
 GO_SDK = {'cvm': 'v1.3.162', 'cbs': 'v1.3.165', 'tat': 'v1.3.107'}
 

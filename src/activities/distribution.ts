@@ -32,6 +32,7 @@ interface CopyDetails {
 }
 
 const SHARE_BATCH = 10;
+const ALREADY_SHARED = 'FailedOperation.AccountAlreadyExists';
 /** Tencent's CreatedTime has second precision and its clock is not ours: how far apart they may be. */
 const CLOCK_MARGIN_MS = 5 * 60_000;
 
@@ -174,13 +175,34 @@ export function distributionActivities(rt: ActivityRuntime) {
       return deleted;
     },
 
-    /** Shares the image with these accounts (sharing twice is harmless). */
+    /**
+     * Shares the image with these accounts, idempotently: sharing with an account that already has the
+     * image is FailedOperation.AccountAlreadyExists (ModifyImageSharePermission's documented list, Go SDK
+     * cvm client.go), so accounts that have it are skipped (DescribeImageSharePermission) and, should one
+     * gain it meanwhile, its batch is retried one account at a time, that answer counting as done.
+     */
     async shareImage(args: { region: string; imageId: string; accountIds: string[] }): Promise<string[]> {
-      for (let i = 0; i < args.accountIds.length; i += SHARE_BATCH) {
-        const accounts = args.accountIds.slice(i, i + SHARE_BATCH);
-        await rt.api.cvm(args.region, 'ModifyImageSharePermission', (c) =>
+      const current = await rt.api.cvm(args.region, 'DescribeImageSharePermission', (c) =>
+        c.DescribeImageSharePermission({ ImageId: args.imageId }),
+      );
+      const has = new Set((current.SharePermissionSet ?? []).map((x) => x.AccountId));
+      const todo = [...new Set(args.accountIds)].filter((a) => !has.has(a));
+      const share = (accounts: string[]) =>
+        rt.api.cvm(args.region, 'ModifyImageSharePermission', (c) =>
           c.ModifyImageSharePermission({ ImageId: args.imageId, AccountIds: accounts, Permission: 'SHARE' }),
         );
+      for (let i = 0; i < todo.length; i += SHARE_BATCH) {
+        const accounts = todo.slice(i, i + SHARE_BATCH);
+        try {
+          await share(accounts);
+        } catch (err) {
+          if (codeOf(err) !== ALREADY_SHARED) throw err;
+          for (const account of accounts) {
+            await share([account]).catch((e: unknown) => {
+              if (codeOf(e) !== ALREADY_SHARED) throw e;
+            });
+          }
+        }
       }
       return args.accountIds;
     },

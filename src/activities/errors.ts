@@ -1,7 +1,7 @@
 /**
  * The one table that decides, for every Tencent Cloud error, whether another attempt can succeed.
  * Activities call `classify` on whatever the SDK threw and rethrow the typed `ApplicationFailure`.
- * Every code documented for an action we call (src/cloud/models: the Go SDK's per-action lists and
+ * Every code documented for an action we call (src/tencent: the Go SDK's per-action lists and
  * Tencent's common error table) is matched by an entry here; test/unit/error-table-coverage.test.ts fails
  * when the vendored lists gain a code no entry classifies.
  */

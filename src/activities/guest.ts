@@ -120,7 +120,7 @@ export type FixMode = 'comment' | 'nofail';
 export function guestActivities(rt: ActivityRuntime) {
   async function run(action: FstabScript, target: GuestRef, vars: Record<string, string> = {}) {
     const script = buildFstabScript(action, { TOKEN: runToken(target.ofRun ?? pipelineRef()), ...vars });
-    const res = await runShell(rt, target.region, target.instanceId, script, `cvm-image-pipeline fstab-${action}`);
+    const res = await runShell(rt, target.region, target.instanceId, script, `cvm-image-pipeline.fstab-${action}`);
     return { output: res.output, dropped: res.dropped };
   }
 

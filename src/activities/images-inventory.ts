@@ -38,7 +38,13 @@ async function runSnapshots(rt: ActivityRuntime, region: string): Promise<Map<st
   const byRun = new Map<string, Snapshot[]>();
   for (let offset = 0; ; offset += PAGE) {
     const res = await rt.api.cbs(region, 'DescribeSnapshots', (c) =>
-      c.DescribeSnapshots({ Filters: [{ Name: 'tag-key', Values: [TAG_RUN_ID] }], Limit: PAGE, Offset: offset }),
+      // DescribeSnapshots documents no tag filter (its Filters, tccli cbs api.json): every own snapshot is
+      // listed and the run tag read from each one's Tags.
+      c.DescribeSnapshots({
+        Filters: [{ Name: 'snapshot-type', Values: ['PRIVATE_SNAPSHOT'] }],
+        Limit: PAGE,
+        Offset: offset,
+      }),
     );
     const page = res.SnapshotSet ?? [];
     for (const s of page) {

@@ -29,6 +29,15 @@ export interface ShellResult {
   dropped: number;
 }
 
+/**
+ * A name RunCommand accepts: only Chinese characters, letters, digits, `_`, `-` and `.`, at most 60 bytes
+ * (RunCommandRequest.CommandName, tccli tat api.json; else InvalidParameterValue.InvalidCommandName).
+ */
+export function tatCommandName(name: string): string {
+  const safe = name.replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^-+|-+$/g, '');
+  return (safe || 'command').slice(0, 60);
+}
+
 interface ShellDetails {
   invocations: Record<string, string>;
 }
@@ -52,7 +61,7 @@ export async function runShell(
         Content: Buffer.from(script, 'utf8').toString('base64'),
         InstanceIds: [instanceId],
         CommandType: 'SHELL',
-        CommandName: commandName,
+        CommandName: tatCommandName(commandName),
         Timeout: timeoutSeconds,
         Username: 'root',
       }),

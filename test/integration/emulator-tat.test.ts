@@ -125,7 +125,15 @@ describe('RunCommand / DescribeInvocationTasks', () => {
     expect(await errorCode(tat().RunCommand({ Content: content, InstanceIds: [offline], Timeout: 0 }))).toBe(
       'InvalidParameterValue',
     );
+    // CommandName: Chinese characters, letters, digits, _ - . only, ≤ 60 bytes (tccli tat api.json).
+    const online = await emu.admin.createInstance();
+    for (const CommandName of ['cvm-image-pipeline fstab-check', 'a/b', 'x'.repeat(61)]) {
+      expect(await errorCode(tat().RunCommand({ Content: content, InstanceIds: [online], CommandName }))).toBe(
+        'InvalidParameterValue.InvalidCommandName',
+      );
+    }
     expect((await emu.admin.state()).tasks).toEqual([]);
+    await tat().RunCommand({ Content: content, InstanceIds: [online], CommandName: 'cvm-image-pipeline.fstab-检查_1' });
   });
 });
 

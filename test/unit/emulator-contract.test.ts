@@ -1,6 +1,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { tatCommandName } from '../../src/activities/tat';
+import { validCommandName } from '../../src/emulator/tat/commands';
 import { join } from 'node:path';
-import { COMMON_ERROR_CODES, documentedErrors, isDocumentedError } from '../../src/cloud/models';
+import { COMMON_ERROR_CODES, documentedErrors, isDocumentedError } from '../../src/tencent';
 import { ApiError } from '../../src/emulator/core/errors';
 import { documentedOnly, shapeResponse, validateRequest } from '../../src/emulator/core/model';
 
@@ -15,9 +17,7 @@ const codeOf = (fn: () => unknown): string | undefined => {
 
 describe('emulator requests checked against the vendored API models', () => {
   it('refuses unknown, mistyped and missing members by name, at any depth', () => {
-    expect(codeOf(() => validateRequest('2017-03-12', 'SyncImages', { ImageIds: ['img-1'] }))).toBe(
-      'MissingParameter',
-    );
+    expect(codeOf(() => validateRequest('2017-03-12', 'SyncImages', { ImageIds: ['img-1'] }))).toBe('MissingParameter');
     expect(
       codeOf(() => validateRequest('2017-03-12', 'SyncImages', { ImageIds: ['img-1'], DestinationRegions: 'x' })),
     ).toBe('InvalidParameter');
@@ -42,7 +42,9 @@ describe('emulator requests checked against the vendored API models', () => {
     const shaped = shapeResponse('2017-03-12', 'DescribeImages', {
       TotalCount: 1,
       Invented: true,
-      ImageSet: [{ ImageId: 'img-1', ImageSource: 'CREATE_IMAGE', Secret: 'x', Tags: [{ Key: 'k', Value: 'v', X: 1 }] }],
+      ImageSet: [
+        { ImageId: 'img-1', ImageSource: 'CREATE_IMAGE', Secret: 'x', Tags: [{ Key: 'k', Value: 'v', X: 1 }] },
+      ],
     });
     expect(shaped).toEqual({
       TotalCount: 1,
@@ -51,13 +53,15 @@ describe('emulator requests checked against the vendored API models', () => {
   });
 
   it('lets only documented codes out of a handler', async () => {
-    await expect(documentedOnly('CreateImage', () => Promise.reject(new ApiError('InvalidImageName.Duplicate', 'd'))))
-      .rejects.toMatchObject({ code: 'InvalidImageName.Duplicate' });
+    await expect(
+      documentedOnly('CreateImage', () => Promise.reject(new ApiError('InvalidImageName.Duplicate', 'd'))),
+    ).rejects.toMatchObject({ code: 'InvalidImageName.Duplicate' });
     await expect(
       documentedOnly('CreateImage', () => Promise.reject(new ApiError('InvalidInstanceId.Malformed', 'm'))),
     ).rejects.toMatchObject({ code: 'InvalidInstanceId.NotFound' });
-    await expect(documentedOnly('CreateImage', () => Promise.reject(new ApiError('SYNC_IMAGE.Invented', 'x'))))
-      .rejects.toMatchObject({ code: 'InternalError' });
+    await expect(
+      documentedOnly('CreateImage', () => Promise.reject(new ApiError('SYNC_IMAGE.Invented', 'x'))),
+    ).rejects.toMatchObject({ code: 'InternalError' });
   });
 });
 
@@ -86,5 +90,15 @@ describe('emulator error codes sweep', () => {
     expect(isDocumentedError('RunCommand', 'InvalidParameterValue.InvalidCommandName')).toBe(true);
     expect(isDocumentedError('CreateImage', 'UnsupportedOperation.InstanceStateRunning')).toBe(false);
     expect(isDocumentedError('DescribeImages', 'RequestLimitExceeded')).toBe(true);
+  });
+});
+
+describe('TAT command names', () => {
+  it('the pipeline only sends names RunCommand accepts', () => {
+    for (const name of ['cvm-image-pipeline fstab-check', 'a/b c', ' ', 'x'.repeat(80), 'ok.name_1-2']) {
+      expect(validCommandName(tatCommandName(name))).toBe(true);
+    }
+    expect(tatCommandName('cvm-image-pipeline.fstab-check')).toBe('cvm-image-pipeline.fstab-check');
+    expect(validCommandName('cvm-image-pipeline fstab-check')).toBe(false);
   });
 });

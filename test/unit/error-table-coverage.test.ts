@@ -1,6 +1,6 @@
 import { tableVerdict, verdictFor } from '../../src/activities/errors';
-import { NON_RETRYABLE } from '../../src/activities/types';
-import { COMMON_ERROR_CODES, documentedErrors } from '../../src/cloud/models';
+import { NON_RETRYABLE } from '../../src/contract';
+import { COMMON_ERROR_CODES, documentedErrors } from '../../src/tencent';
 
 /** Every code Tencent documents for an action we call (vendored lists) has an explicit verdict. */
 describe('error table derived from the vendored per-action error lists', () => {

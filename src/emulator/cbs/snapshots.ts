@@ -39,15 +39,16 @@ function createSnapshot(params: Params, ctx: ActionContext): Body<cbs.CreateSnap
   const disk = diskIn(ctx.world.store.state, ctx.region, diskId, 'DiskId');
   if (disk.creating) throw new ApiError('ResourceBusy', `The disk \`${diskId}\` is still being created.`);
   const name = p.str('SnapshotName') ?? `snapshot-${disk.id}`;
-  if (name.length > 60)
-    throw new ApiError('InvalidParameterValue', '`SnapshotName` must be at most 60 characters.');
+  if (name.length > 60) throw new ApiError('InvalidParameterValue', '`SnapshotName` must be at most 60 characters.');
   const tags = (p.list<{ Key: string; Value: string }>('Tags') ?? []).map((t) => ({
     Key: t.Key,
     Value: t.Value ?? '',
   }));
   // CreateSnapshot documents InvalidDisk.SnapshotCreating ("云硬盘正在创建快照，请稍后重试", Go SDK cbs
   // client.go / errors.go): one snapshot at a time per disk.
-  const busy = Object.values(ctx.world.store.state.snapshots).find((x) => x.diskId === disk.id && x.state === 'CREATING');
+  const busy = Object.values(ctx.world.store.state.snapshots).find(
+    (x) => x.diskId === disk.id && x.state === 'CREATING',
+  );
   if (busy) {
     throw new ApiError(
       'InvalidDisk.SnapshotCreating',

@@ -1,11 +1,11 @@
 /**
  * Requests and responses checked against Tencent's own API models (tccli's api.json, vendored in
- * src/cloud/models), in one place for every action — as moto does with botocore's models:
+ * src/tencent), in one place for every action — as moto does with botocore's models:
  * an unknown parameter → `UnknownParameter`, a wrong type → `InvalidParameter` (the common error table:
  * "参数错误（包括参数格式、类型等错误）"), a missing required member → `MissingParameter`; and a response
  * keeps only the members its output model declares.
  */
-import { actionModel, isDocumentedError, type ModelMember, type ServiceModel } from '../../cloud/models';
+import { actionModel, isDocumentedError, type ModelMember, type ServiceModel } from '../../tencent';
 import { ApiError } from './errors';
 import type { Params } from './params';
 

@@ -19,10 +19,7 @@ export const OWN_ACCOUNT_ID = '100000000001';
 function normalPrivateImage(ctx: ActionContext, id: string, field: string, stateCode: string): ImageRecord {
   const img = imageIn(ctx.world.store.state, ctx.region, id, field);
   if (img.imageType !== 'PRIVATE_IMAGE') {
-    throw new ApiError(
-      stateCode,
-      `The image \`${id}\` (${field}) is not a custom image of this account.`,
-    );
+    throw new ApiError(stateCode, `The image \`${id}\` (${field}) is not a custom image of this account.`);
   }
   if (img.state !== 'NORMAL') {
     throw new ApiError(stateCode, `The image \`${id}\` (${field}) is ${img.state}, not NORMAL.`);
@@ -113,9 +110,13 @@ function modifyImageSharePermission(params: Params, ctx: ActionContext): Body<cv
   // (InvalidAccountId.NotFound), yourself (FailedOperation.AccountIsYourSelf), an account that already has
   // the image (FailedOperation.AccountAlreadyExists).
   accounts.forEach((a, i) => {
-    if (!/^\d{5,20}$/.test(a)) throw new ApiError('InvalidAccountId.NotFound', `\`AccountIds.${i}\` ${a} is not an account.`);
+    if (!/^\d{5,20}$/.test(a))
+      throw new ApiError('InvalidAccountId.NotFound', `\`AccountIds.${i}\` ${a} is not an account.`);
     if (a === OWN_ACCOUNT_ID)
-      throw new ApiError('FailedOperation.AccountIsYourSelf', `\`AccountIds.${i}\` is this account; it owns the image.`);
+      throw new ApiError(
+        'FailedOperation.AccountIsYourSelf',
+        `\`AccountIds.${i}\` is this account; it owns the image.`,
+      );
   });
   const permission = p.requiredStr('Permission').toUpperCase();
   if (permission === 'SHARE') {

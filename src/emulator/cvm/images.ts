@@ -6,7 +6,7 @@ import { applyFilters, readFilters, type FilterTable } from '../core/filters';
 import { imageCreateDuration } from '../core/durations';
 import { isoSeconds, newId } from '../core/ids';
 import { page, type Params } from '../core/params';
-import { isDocumentedError } from '../../cloud/models';
+import { isDocumentedError } from '../../tencent';
 import type { EmulatorState, ImageRecord, ImageState, InstanceRecord, SnapshotRecord } from '../state/types';
 import { assertIdle, instanceIn } from './lifecycle';
 import { publicImage, publicImages } from './public-images';

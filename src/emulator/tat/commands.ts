@@ -38,6 +38,10 @@ function decodeContent(content: string): string {
   return Buffer.from(content, 'base64').toString('utf8');
 }
 
+export function validCommandName(name: string): boolean {
+  return /^[\p{Script=Han}A-Za-z0-9_.-]+$/u.test(name) && Buffer.byteLength(name, 'utf8') <= 60;
+}
+
 function runCommand(params: Params, ctx: ActionContext): Body<tat.RunCommandResponse> {
   const p = reader<tat.RunCommandRequest>(params);
   const { world } = ctx;
@@ -52,6 +56,15 @@ function runCommand(params: Params, ctx: ActionContext): Body<tat.RunCommandResp
   const timeoutSec = p.int('Timeout') ?? 60;
   if (timeoutSec < 1 || timeoutSec > 86400) throw invalidValue('Timeout', 'must be between 1 and 86400 seconds');
   const workingDirectory = p.str('WorkingDirectory');
+  // "名称仅支持中文、英文、数字、下划线、分隔符"-"、小数点，最大长度不能超60个字节" (RunCommandRequest.CommandName,
+  // tccli tat api.json); RunCommand documents InvalidParameterValue.InvalidCommandName.
+  const commandName = p.str('CommandName');
+  if (commandName !== undefined && !validCommandName(commandName)) {
+    throw new ApiError(
+      'InvalidParameterValue.InvalidCommandName',
+      '`CommandName` may hold only Chinese characters, letters, digits, `_`, `-` and `.`, at most 60 bytes.',
+    );
+  }
   const instances = ids.map((id, i) => tatInstance(ctx, id, `InstanceIds.${i}`));
   for (const inst of instances) {
     if (inst.state !== 'RUNNING') {
