@@ -105,7 +105,9 @@ export function instanceActivities(rt: ActivityRuntime) {
         );
       }
       await rt.api.cvm(region, 'StopInstances', (c) =>
-        c.StopInstances({ InstanceIds: [instanceId], StopType: 'SOFT_FIRST' }),
+        // KEEP_CHARGING stated, not left to the account's default: CreateImage refuses an instance stopped
+        // with STOP_CHARGING (UnsupportedOperation.StoppedModeStopCharging, Go SDK cvm client.go).
+        c.StopInstances({ InstanceIds: [instanceId], StopType: 'SOFT_FIRST', StoppedMode: 'KEEP_CHARGING' }),
       );
       return { requested: true };
     },

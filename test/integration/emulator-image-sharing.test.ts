@@ -77,7 +77,16 @@ describe('sharing', () => {
     ).toBe('InvalidParameterValue');
     expect(
       await errorCode(cvm().ModifyImageSharePermission({ ImageId: id, AccountIds: ['abc'], Permission: 'SHARE' })),
-    ).toBe('InvalidParameterValue');
+    ).toBe('InvalidAccountId.NotFound');
+  });
+
+  it('answers the documented errors for an account that has the image already, and for yourself', async () => {
+    const id = await normalImage('twice');
+    const share = (AccountIds: string[]) =>
+      cvm().ModifyImageSharePermission({ ImageId: id, AccountIds, Permission: 'SHARE' });
+    await share(['100000000002']);
+    expect(await errorCode(share(['100000000002']))).toBe('FailedOperation.AccountAlreadyExists');
+    expect(await errorCode(share(['100000000001']))).toBe('FailedOperation.AccountIsYourSelf');
   });
 });
 
@@ -94,7 +103,9 @@ describe('SyncImages', () => {
     expect(await imageState(copy, 'ap-shanghai')).toBe('SYNCING');
     await waitFor(async () => (await imageState(copy, 'ap-shanghai')) === 'NORMAL');
     const there = (await cvm('ap-shanghai').DescribeImages({ ImageIds: [copy] })).ImageSet![0];
-    expect(there).toMatchObject({ ImageName: 'global', ImageSource: 'SYNC_IMAGE' });
+    // ImageSource is one of OFFICIAL / CREATE_IMAGE / EXTERNAL_IMPORT; no tag is documented to travel.
+    expect(there).toMatchObject({ ImageName: 'global', ImageSource: 'CREATE_IMAGE' });
+    expect(there.Tags ?? []).toEqual([]);
     expect(there.SnapshotSet).toHaveLength(2);
     const snaps = await emu.clients.cbs('ap-shanghai').DescribeSnapshots({});
     expect(snaps.SnapshotSet!.map((x) => x.Images!.map((i) => i.ImageId))).toEqual([[copy], [copy]]);
@@ -118,5 +129,14 @@ describe('SyncImages', () => {
     );
     await emu.admin.config({ imageQuota: { 'ap-shanghai': 10 } });
     expect((await emu.admin.state()).images.map((i) => i.region)).toEqual([REGION]);
+    // One image per call; a name already in the destination is InvalidImageName.Duplicate (SyncImages docs).
+    const other = await normalImage('other');
+    expect(await errorCode(cvm().SyncImages({ ImageIds: [id, other], DestinationRegions: ['ap-shanghai'] }))).toBe(
+      'InvalidImageId.TooLarge',
+    );
+    await cvm().SyncImages({ ImageIds: [id], DestinationRegions: ['ap-shanghai'] });
+    expect(await errorCode(cvm().SyncImages({ ImageIds: [id], DestinationRegions: ['ap-shanghai'] }))).toBe(
+      'InvalidImageName.Duplicate',
+    );
   });
 });

@@ -127,9 +127,7 @@ describe('CreateImage', () => {
     expect(ok.ImageId).toMatch(/^img-/);
     expect((await cvm().DescribeInstances({ InstanceIds: [modern] })).InstanceSet![0].InstanceState).toBe('RUNNING');
     for (const id of [legacy, privateSource]) {
-      expect(await errorCode(cvm().CreateImage({ ImageName: `n-${id}`, InstanceId: id }))).toBe(
-        'UnsupportedOperation',
-      );
+      expect(await errorCode(cvm().CreateImage({ ImageName: `n-${id}`, InstanceId: id }))).toBe('UnsupportedOperation');
     }
     // ForcePoweroff powers the instance off for the image instead.
     await cvm().CreateImage({ ImageName: 'forced', InstanceId: legacy, ForcePoweroff: 'TRUE' });
@@ -138,6 +136,32 @@ describe('CreateImage', () => {
     expect(await errorCode(cvm().StartInstances({ InstanceIds: [legacy] }))).toBe(
       'OperationDenied.InstanceOperationInProgress',
     );
+  });
+
+  it('refuses an instance stopped with STOP_CHARGING; the online rule is configurable', async () => {
+    const id = await emu.admin.createInstance();
+    await cvm().StopInstances({ InstanceIds: [id], StoppedMode: 'STOP_CHARGING' });
+    await waitFor(
+      async () => (await cvm().DescribeInstances({ InstanceIds: [id] })).InstanceSet![0].InstanceState === 'STOPPED',
+    );
+    expect(await errorCode(cvm().CreateImage({ ImageName: 'sc', InstanceId: id }))).toBe(
+      'UnsupportedOperation.StoppedModeStopCharging',
+    );
+    await emu.admin.config({ onlineImaging: 'never' } as never);
+    const modern = await emu.admin.createInstance({ createdTime: '2023-01-01T00:00:00Z' });
+    expect(await errorCode(cvm().CreateImage({ ImageName: 'never', InstanceId: modern }))).toBe('UnsupportedOperation');
+    await emu.admin.config({ onlineImaging: 'public-since-2018-07' } as never);
+  });
+
+  it('filters by tag-value (documented for DescribeImages)', async () => {
+    const id = await emu.admin.createInstance({ state: 'STOPPED' });
+    const { ImageId } = await cvm().CreateImage({
+      ImageName: 'tv',
+      InstanceId: id,
+      TagSpecification: [{ ResourceType: 'image', Tags: [{ Key: 'team', Value: 'blue' }] }],
+    });
+    const found = await cvm().DescribeImages({ Filters: [{ Name: 'tag-value', Values: ['blue'] }] });
+    expect(found.ImageSet!.map((i) => i.ImageId)).toEqual([ImageId]);
   });
 
   it('ends CREATEFAILED when a fault rule says so, and keeps no snapshots', async () => {
