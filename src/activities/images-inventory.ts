@@ -37,9 +37,9 @@ function tagValue(image: Image, key: string): string | undefined {
 async function runSnapshots(rt: ActivityRuntime, region: string): Promise<Map<string, Snapshot[]>> {
   const byRun = new Map<string, Snapshot[]>();
   for (let offset = 0; ; offset += PAGE) {
+    // DescribeSnapshots documents no tag filter (its Filters, tccli cbs api.json): every own snapshot is
+    // listed and the run tag read from each one's Tags.
     const res = await rt.api.cbs(region, 'DescribeSnapshots', (c) =>
-      // DescribeSnapshots documents no tag filter (its Filters, tccli cbs api.json): every own snapshot is
-      // listed and the run tag read from each one's Tags.
       c.DescribeSnapshots({
         Filters: [{ Name: 'snapshot-type', Values: ['PRIVATE_SNAPSHOT'] }],
         Limit: PAGE,

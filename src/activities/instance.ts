@@ -104,9 +104,9 @@ export function instanceActivities(rt: ActivityRuntime) {
           RETRYABLE_TENCENT_ERROR,
         );
       }
+      // KEEP_CHARGING stated, not left to the account's default: CreateImage refuses an instance stopped
+      // with STOP_CHARGING (UnsupportedOperation.StoppedModeStopCharging, Go SDK cvm client.go).
       await rt.api.cvm(region, 'StopInstances', (c) =>
-        // KEEP_CHARGING stated, not left to the account's default: CreateImage refuses an instance stopped
-        // with STOP_CHARGING (UnsupportedOperation.StoppedModeStopCharging, Go SDK cvm client.go).
         c.StopInstances({ InstanceIds: [instanceId], StopType: 'SOFT_FIRST', StoppedMode: 'KEEP_CHARGING' }),
       );
       return { requested: true };
