@@ -61,9 +61,12 @@ describe('npm run bench (N = 20)', () => {
     expect(d.byKind.image.n).toBe(N);
     expect(d.byKind.snapshot.n).toBeGreaterThan(0);
     expect(d.byKind.instance.n).toBeGreaterThan(0);
-    // The workflow cannot move on before the emulator flipped the resource.
+    // Every sample counted once, in its kind; a detection before the emulator's flip would be negative.
+    expect(d.n).toBe(Object.values(d.byKind).reduce((sum, k) => sum + k.n, 0));
+    expect(Number.isFinite(d.p50)).toBe(true);
     expect(d.p50).toBeGreaterThanOrEqual(0);
     expect(d.p99).toBeGreaterThanOrEqual(d.p50);
+    expect(d.max).toBeGreaterThanOrEqual(d.p99);
   });
 
   it('P2/P3: calls per pipeline per action, peaks against the documented limits, no throttling', () => {

@@ -261,7 +261,10 @@ describe('cvm-image codec-server', () => {
   });
 
   const CHROMIUM = '/usr/bin/chromium';
-  (existsSync(CHROMIUM) ? it : it.skip)('lets the Temporal UI show the decoded input in a browser', async () => {
+  it('lets the Temporal UI show the decoded input in a browser', async () => {
+    // A missing browser fails the test (npm test's pretest installs Debian's chromium); never a silent skip.
+    if (!existsSync(CHROMIUM))
+      throw new Error(`${CHROMIUM} is missing: run \`npx tsx scripts/ensure-tools.ts\` as root`);
     const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox'] });
     try {
       const page = await browser.newPage();

@@ -2,6 +2,7 @@
  * Runs that must end before they change anything: bad input, unknown instance, a full image quota, a
  * name already taken, data-disk lines in `fstab: "check"` mode, an offline TAT agent; and a dry run.
  */
+import { WorkflowFailedError } from '@temporalio/client';
 import { waitFor } from '../helpers/emulator';
 import {
   callsBetween,
@@ -49,7 +50,7 @@ describe('createCustomImage refuses before changing anything', () => {
     for (const field of ['instanceId:', 'imageName:', 'launch.count:', 'extra:'])
       expect(failure.message).toContain(field);
     expect(calls).toEqual({});
-    expect(failure.error.message).toBeDefined();
+    expect(failure.error).toBeInstanceOf(WorkflowFailedError);
   });
 
   it('a 1 MB unknown field name: a refusal of a few KB (under the 2 MB payload limit), not a task retried forever', async () => {

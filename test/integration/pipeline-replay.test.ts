@@ -117,6 +117,6 @@ describe('workflow histories replay', () => {
     const i = history.events!.findIndex((e) => e.activityTaskScheduledEventAttributes);
     history.events!.splice(i, 1);
     const [outcome] = await replay([{ workflowId: 'tampered', history }]);
-    expect(outcome.error).toBeDefined();
+    expect(outcome.error).toMatch(/History is out of order|nondetermin/i); // the gap, found; not any failure
   });
 });
