@@ -51,6 +51,16 @@ describe('faults', () => {
     expect(['STOPPING', 'STOPPED']).toContain(inst.InstanceState);
   });
 
+  it('commitAfterTimeout: no answer (the client gives up), and the action lands lateMs later — after a retry', async () => {
+    const id = await emu.admin.createInstance();
+    await emu.admin.faults({ rules: [{ action: 'StopInstances', commitAfterTimeout: true, lateMs: 400, count: 1 }] });
+    const code = await errorCode(cvm().StopInstances({ InstanceIds: [id] }));
+    expect(code).not.toBe('InvalidInstanceId.NotFound');
+    const state = async () => (await emu.admin.state()).instances.find((i) => i.id === id)!.state;
+    expect(await state()).toBe('RUNNING'); // not applied yet: a retry here sees nothing to stop
+    await waitFor(async () => ['STOPPING', 'STOPPED'].includes(await state()), { what: 'the late StopInstances' });
+  });
+
   it('a bare httpStatus answers that status; probability 0 never fires; seeded draws repeat', async () => {
     await emu.admin.faults({ rules: [{ action: 'DescribeImages', httpStatus: 502 }] });
     expect(await errorCode(cvm().DescribeImages({}))).toBe('HTTP 502');

@@ -17,6 +17,12 @@ export const faultRuleSchema = z.object({
   /** Apply the action, then answer 5xx (`httpStatus`, default 502) or, with `dropConnection`, close the socket. */
   commitThenDrop: z.boolean().optional(),
   dropConnection: z.boolean().optional(),
+  /**
+   * A call the cloud applies after the client gave up: no answer (the connection closes at once, as a client
+   * timeout ends it), and the action is applied `lateMs` later (default 2000), whatever happened meanwhile.
+   */
+  commitAfterTimeout: z.boolean().optional(),
+  lateMs: z.number().int().min(0).max(600_000).optional(),
   /** The created resource ends in this state (image CREATEFAILED, instance LAUNCH_FAILED, task FAILED). */
   resultState: z.string().optional(),
   /** Fire at most this many times. */
@@ -63,6 +69,7 @@ export interface FiredFaults {
   error?: { code: string; message: string; httpStatus: number };
   bareStatus?: number;
   commitThenDrop?: { httpStatus?: number; dropConnection: boolean };
+  commitAfterTimeout?: { lateMs: number };
   resultState?: string;
 }
 
@@ -126,6 +133,7 @@ export class Faults {
       if (rule.commitThenDrop) {
         out.commitThenDrop = { httpStatus: rule.httpStatus, dropConnection: rule.dropConnection ?? !rule.httpStatus };
       }
+      if (rule.commitAfterTimeout && !out.commitAfterTimeout) out.commitAfterTimeout = { lateMs: rule.lateMs ?? 2000 };
       if (rule.resultState) out.resultState = rule.resultState;
     }
     if (this.fired !== firedBefore) this.persist(); // a `count` spent before a restart stays spent

@@ -64,6 +64,19 @@ const header = (req: IncomingMessage, name: string): string | undefined => {
   return Array.isArray(v) ? v[0] : v;
 };
 
+/** The late half of a commit-after-timeout fault: applied against the state as it is by then, answer dropped. */
+async function applyLate(deps: FrontDeps, apply: () => unknown, action: string, o: { lateMs: number }) {
+  await sleep(o.lateMs);
+  try {
+    deps.world.store.settle(deps.world.now());
+    await apply();
+    deps.world.store.save();
+  } catch (err) {
+    // As the real cloud would: the late call is refused by the state it finds; nobody hears about it.
+    if (!deps.quiet && !(err instanceof ApiError)) console.error(`[emulator] late ${action} failed:`, err);
+  }
+}
+
 export function createFront(deps: FrontDeps) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const requestId = newRequestId();
@@ -127,6 +140,12 @@ export function createFront(deps: FrontDeps) {
         now: deps.world.now(),
         resultState: fired.resultState,
       };
+      if (fired.commitAfterTimeout) {
+        req.socket.destroy(); // the client hears nothing, as when its timeout ends the call
+        return void applyLate(deps, () => def.handler(params, { ...ctx, now: deps.world.now() }), action, {
+          lateMs: fired.commitAfterTimeout.lateMs,
+        });
+      }
       deps.world.store.settle(ctx.now);
       const result = await documentedOnly(action, () => def.handler(params, ctx));
       deps.world.store.save();
