@@ -12,15 +12,18 @@ import {
   apiFaults,
   chaosTiming,
   killWorker,
+  lateCommits,
+  lateFaults,
   restartServer,
   runFleetScenario,
   type FleetConfig,
   type ScenarioOutcome,
 } from '../test/chaos/scenarios';
+import { resolveDurations } from '../src/emulator/core/durations';
 import { runStepScenarios } from '../test/chaos/step-faults';
 import { formatTable, rowProblems, type ScenarioRow } from '../test/chaos/table';
 
-const SCENARIOS = ['kills', 'server', 'api', 'steps'] as const;
+const SCENARIOS = ['kills', 'server', 'api', 'late', 'steps'] as const;
 
 const int = (min: number) => (v: string) => {
   const n = Number(v);
@@ -68,9 +71,9 @@ async function main(): Promise<void> {
   const rows: ScenarioRow[] = [];
   const problems: string[] = [];
   const outcomes: ScenarioOutcome[] = [];
-  const fleet = only.has('kills') || only.has('server') || only.has('api');
+  const fleet = only.has('kills') || only.has('server') || only.has('api') || only.has('late');
   let faultFree: number | undefined;
-  const record = (o: ScenarioOutcome, expectCompleted: boolean, maxRatio?: number) => {
+  const record = (o: ScenarioOutcome, expectCompleted: boolean | undefined, maxRatio?: number) => {
     rows.push(o.row);
     outcomes.push(o);
     for (const p of rowProblems(o.row, { expectCompleted, maxRatio })) problems.push(`${o.row.scenario}: ${p}`);
@@ -96,6 +99,15 @@ async function main(): Promise<void> {
   if (only.has('api')) {
     log(`API faults: ${cfg.pipelines} pipelines`);
     record(await runFleetScenario('api-faults', cfg, apiFaults, faultFree), true, opts.maxRatio);
+  }
+  if (only.has('late')) {
+    log(`commit-after-timeout: ${cfg.pipelines} pipelines`);
+    const { maxLateMs } = lateFaults(resolveDurations(1, cfg.durations));
+    const late = await runFleetScenario('late-commits', cfg, lateCommits(cfg), faultFree, {
+      faultsFromStart: true,
+      settleMs: maxLateMs + 1000,
+    });
+    record(late, undefined); // a run may complete or fail cleanly; none may leak or leave a source changed
   }
   if (only.has('steps')) {
     log('a permanent failure at every step, a cancellation in every stage');

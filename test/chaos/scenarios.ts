@@ -53,22 +53,25 @@ export interface ScenarioOutcome {
   histories: { workflowId: string; history: unknown }[];
 }
 
+/** Every mutating action the pipeline calls. */
+export const MUTATING_ACTIONS = [
+  'CreateImage',
+  'DeleteImages',
+  'StopInstances',
+  'StartInstances',
+  'RunInstances',
+  'TerminateInstances',
+  'CreateSnapshot',
+  'DeleteSnapshots',
+  'RunCommand',
+];
+
 /** Emulator faults of the API scenario: 20 % InternalError, 5 % commit-then-drop per mutation, latency. */
 export const API_FAULTS: FaultsBody = {
   seed: 6,
   rules: [
     { action: '*', probability: 0.2, error: 'InternalError' },
-    ...[
-      'CreateImage',
-      'DeleteImages',
-      'StopInstances',
-      'StartInstances',
-      'RunInstances',
-      'TerminateInstances',
-      'CreateSnapshot',
-      'DeleteSnapshots',
-      'RunCommand',
-    ].map((action) => ({ action, probability: 0.05, commitThenDrop: true })),
+    ...MUTATING_ACTIONS.map((action) => ({ action, probability: 0.05, commitThenDrop: true })),
     { action: '*', latencyMs: 50 },
     { action: '*', probability: 0.1, latencyMs: 400 },
   ],
@@ -109,6 +112,31 @@ export const apiFaults: Chaos = async (env) => {
   return '20% InternalError, 5% commit+drop, rate limits, latency';
 };
 
+/**
+ * Commit-after-timeout on every mutating action: no answer (the client retries), and the original lands
+ * late — soon (before the retry's effect), after an operation's length (a StopInstances landing once the
+ * run has started the instance again), or after an image's length (after the run has ended).
+ */
+export function lateFaults(durations: Durations): { body: FaultsBody; maxLateMs: number } {
+  const lates = [1000, durations.instanceStopMs + durations.instanceStartMs, durations.imageCreateMs];
+  return {
+    body: {
+      seed: 9,
+      rules: MUTATING_ACTIONS.flatMap((action) =>
+        lates.map((lateMs) => ({ action, probability: 0.1, commitAfterTimeout: true, lateMs })),
+      ),
+    },
+    maxLateMs: Math.max(...lates),
+  };
+}
+
+export const lateCommits =
+  (cfg: FleetConfig): Chaos =>
+  async (env) => {
+    await env.emu.admin.faults(lateFaults(resolveDurations(1, cfg.durations)).body);
+    return '10% × 3 commit-after-timeout per mutation';
+  };
+
 const noChaos: Chaos = async () => 'none';
 
 export async function runFleetScenario(
@@ -116,6 +144,7 @@ export async function runFleetScenario(
   cfg: FleetConfig,
   chaos: Chaos = noChaos,
   faultFreeSeconds?: number,
+  opts: { faultsFromStart?: boolean; settleMs?: number } = { faultsFromStart: chaos === apiFaults },
 ): Promise<ScenarioOutcome> {
   const env = await startChaosEnv({
     address: cfg.address,
@@ -129,7 +158,7 @@ export async function runFleetScenario(
     const baseline = baselineOf(await env.emu.admin.state());
     const random = seededRandom(cfg.seed);
     // API faults are in force from the first call; the other kinds strike while the fleet runs.
-    const immediate = chaos === apiFaults ? await chaos(env, () => true, random) : undefined;
+    const immediate = opts.faultsFromStart ? await chaos(env, () => true, random) : undefined;
     const t0 = Date.now();
     const started = await Promise.all(
       fleet.map(async (f) => ({
@@ -146,6 +175,8 @@ export async function runFleetScenario(
     finished = true;
     const faults = await chaosDone;
     await env.emu.admin.clearFaults();
+    // Calls still to land late land before the check: what they leave is the pipelines' to have handled.
+    if (opts.settleMs) await sleep(opts.settleMs);
     const report = checkInvariants(await env.emu.admin.state(), baseline, records);
     const histories = await Promise.all(
       started.map(async (s) => ({ workflowId: s.handle.workflowId, history: await s.handle.fetchHistory() })),

@@ -51,10 +51,13 @@ export function formatTable(rows: ScenarioRow[]): string {
 }
 
 /** Whether a row meets the issue's targets; the reasons when it does not. */
-export function rowProblems(r: ScenarioRow, opts: { expectCompleted: boolean; maxRatio?: number }): string[] {
+/** `expectCompleted`: true = every run completes, false = every run fails cleanly, undefined = either. */
+export function rowProblems(r: ScenarioRow, opts: { expectCompleted?: boolean; maxRatio?: number }): string[] {
   const out: string[] = [];
   if (opts.expectCompleted && r.completed !== r.pipelines) out.push(`${r.pipelines - r.completed} not completed`);
-  if (!opts.expectCompleted && r.failedClean !== r.pipelines)
+  if (opts.expectCompleted === undefined && r.completed + r.failedClean !== r.pipelines)
+    out.push(`${r.pipelines - r.completed - r.failedClean} neither completed nor cleanly failed`);
+  if (opts.expectCompleted === false && r.failedClean !== r.pipelines)
     out.push(`${r.pipelines - r.failedClean} not cleanly failed`);
   if (r.duplicates) out.push(`${r.duplicates} duplicates`);
   if (r.orphans) out.push(`${r.orphans} orphans`);
