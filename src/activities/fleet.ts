@@ -112,7 +112,7 @@ export class FleetMembership {
   }
 
   /** Refreshes now and then every `everyMs`, until `stop()`. */
-  async start(everyMs = 10_000): Promise<void> {
+  async start(everyMs = 5_000): Promise<void> {
     await this.refresh();
     this.timer = setInterval(() => void this.refresh(), everyMs);
     this.timer.unref();
