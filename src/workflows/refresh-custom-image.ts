@@ -5,7 +5,7 @@
  * instance at a time, visible to `cvm-image list/status` like any other.
  */
 import { SearchAttributeType, defineSearchAttributeKey } from '@temporalio/common';
-import { executeChild, workflowInfo } from '@temporalio/workflow';
+import { ParentClosePolicy, executeChild, workflowInfo } from '@temporalio/workflow';
 import { createCustomImage } from './create-custom-image';
 import {
   refreshSuffix,
@@ -32,6 +32,9 @@ export async function refreshCustomImage(raw: RefreshCustomImageInput): Promise<
   const result = await executeChild(createCustomImage, {
     workflowId,
     args: [input],
+    // Terminating the refresh must not strand the source: the pipeline is cancelled and compensates
+    // (the default, TERMINATE, would leave it stopped with its fstab edited: #13 item 2).
+    parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
     staticSummary: `Scheduled refresh: image \`${input.imageName}\` from ${input.instanceId} in ${input.region}`,
     typedSearchAttributes: [
       { key: CvmRegion, value: input.region },

@@ -5,6 +5,8 @@
 import type { FixtureInstance } from '../../src/emulator/cvm/fixtures';
 import { FAST_DURATIONS, waitFor } from '../helpers/emulator';
 import { RECONCILE_WORKFLOW_TYPE, type reconcileOrphans } from '../../src/workflows/reconcile-orphans';
+import type { refreshCustomImage } from '../../src/workflows/refresh-custom-image';
+import { REFRESH_WORKFLOW_TYPE, pipelineWorkflowId, type PipelineProgress } from '../../src/contract';
 import {
   instanceView,
   leftovers,
@@ -138,5 +140,38 @@ describe('#13 item 11: the janitor (reconcileOrphans)', () => {
     expect(source.files['/etc/fstab']).toBe(original.files['/etc/fstab']);
     // Nothing of the terminated run is left: a second pass finds nothing.
     expect((await janitor(false)).runs.filter((r) => r.workflowId === handle.workflowId)).toEqual([]);
+  });
+});
+
+describe('#13 item 2: terminating a refresh cancels its pipeline (never terminates it)', () => {
+  it('the child compensates: source RUNNING with its fstab, no image left', async () => {
+    const { emu } = bench;
+    await emu.admin.config({ durations: { ...FAST_DURATIONS, imageCreateMs: 2000 } });
+    const instanceId = await emu.admin.createInstance(
+      onlineInstanceWithDataDisk({ createdTime: '2017-03-01T00:00:00Z' }),
+    );
+    const original = await instanceView(emu, instanceId);
+    const state0 = await emu.admin.state();
+    const parent = await bench.client.workflow.start<typeof refreshCustomImage>(REFRESH_WORKFLOW_TYPE, {
+      taskQueue: bench.taskQueue,
+      workflowId: `refresh-terminated-${instanceId}`,
+      args: [{ pipeline: { region: REGION, instanceId, imageName: 'refreshed' } }],
+    });
+    const child = bench.client.workflow.getHandle(pipelineWorkflowId(REGION, instanceId));
+    await waitFor(
+      async () =>
+        (await child.query<PipelineProgress>('progress').catch(() => undefined))?.stage === 'waiting-for-image',
+      {
+        what: 'the child waiting for its image',
+        timeoutMs: 30_000,
+      },
+    );
+    await parent.terminate('operator thought it was stuck');
+    await expect(child.result()).rejects.toThrow();
+    expect((await child.describe()).status.name).toBe('CANCELLED');
+    const source = await instanceView(emu, instanceId);
+    expect(source.state).toBe('RUNNING');
+    expect(source.files['/etc/fstab']).toBe(original.files['/etc/fstab']);
+    expect((await leftovers(emu, state0)).newImages).toEqual([]);
   });
 });
