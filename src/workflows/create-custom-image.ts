@@ -3,7 +3,7 @@
  * the seed document's order. Every step that changes the cloud registers its undo first (saga.ts); on
  * failure or cancellation the undo steps run newest first and the instance ends as it started.
  */
-import { ApplicationFailure, isCancellation, log, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, isCancellation, log, patched, setHandler } from '@temporalio/workflow';
 import {
   NON_RETRYABLE,
   WORKFLOW_FAILURES,
@@ -79,8 +79,9 @@ export async function createCustomImage(raw: CreateCustomImageInput): Promise<Cr
     const shutdown = decideShutdown(input.shutdown, instance);
     if ('refuse' in shutdown)
       throw invalidInput([{ field: 'shutdown', message: shutdown.refuse.replace(/^shutdown: /, '') }]);
-    const pipeline: PipelineRun = { input, instance, where, tracker, saga, warn: (text) => warnings.push(text) };
-    const guestPrep = planGuestPrep(pipeline);
+    let pipeline: PipelineRun = { input, instance, where, tracker, saga, warn: (text) => warnings.push(text) };
+    let guestPrep = planGuestPrep(pipeline);
+    let stop = shutdown.stop;
 
     // 3. Quota, and the name not taken by someone else's image.
     tracker.enter('checking-quota', `counting custom images in ${input.region}`);
@@ -112,6 +113,25 @@ export async function createCustomImage(raw: CreateCustomImageInput): Promise<Cr
           WORKFLOW_FAILURES.shutdownRejected,
           { reason: outcome.reason },
         );
+      // The wait may have lasted hours: someone may have stopped the instance meanwhile. Such a stop is
+      // theirs, so this run neither counts it as its own nor starts the instance at the end (#13 item 9).
+      if (patched('reinspect-after-approval')) {
+        const now = await run(
+          waits.inspectInstance,
+          `Inspect instance ${input.instanceId} again after the approval`,
+          [where],
+          within(input.timeoutsMs.instance),
+        );
+        if (now.state !== instance.state) {
+          warnings.push(
+            `instance ${input.instanceId} became ${now.state} during the approval wait; this run did not stop it and will not start it`,
+          );
+          pipeline = { ...pipeline, instance: now };
+          guestPrep = planGuestPrep(pipeline);
+          const again = decideShutdown(input.shutdown, now);
+          stop = 'stop' in again && again.stop;
+        }
+      }
     } else if (input.approval.required) {
       warnings.push(`approval was required but no shutdown is needed (${shutdown.reason})`);
     }
@@ -148,7 +168,7 @@ export async function createCustomImage(raw: CreateCustomImageInput): Promise<Cr
 
     // 6. Shut down (soft first) when the decision says so, and wait for STOPPED.
     let forgetStart = () => {};
-    if (shutdown.stop) {
+    if (stop) {
       tracker.enter(
         'stopping',
         `stopping ${input.instanceId}: ${shutdown.reason}`,

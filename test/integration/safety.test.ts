@@ -175,3 +175,23 @@ describe('#13 item 2: terminating a refresh cancels its pipeline (never terminat
     expect((await leftovers(emu, state0)).newImages).toEqual([]);
   });
 });
+
+describe('#13 item 9: an instance stopped by hand during the approval wait', () => {
+  it('is re-inspected after the approval: not counted as stopped by the pipeline, so not started at the end', async () => {
+    const { emu } = bench;
+    const instanceId = await emu.admin.createInstance({ ...plainOnline(), createdTime: '2017-03-01T00:00:00Z' });
+    const handle = await bench.start({
+      region: REGION,
+      instanceId,
+      imageName: 'hand-stopped',
+      approval: { required: true },
+    });
+    await progressWhen(handle, (p) => p.stage === 'awaiting-approval', 'the approval wait');
+    await emu.clients.cvm(REGION).StopInstances({ InstanceIds: [instanceId] });
+    await waitFor(async () => (await instanceView(emu, instanceId)).state === 'STOPPED', { what: 'the hand stop' });
+    await handle.executeUpdate('approveShutdown');
+    const result = await handle.result();
+    expect(result.shutdownPerformed).toBe(false);
+    expect((await instanceView(emu, instanceId)).state).toBe('STOPPED');
+  });
+});
