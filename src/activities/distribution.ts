@@ -1,14 +1,16 @@
 /**
- * Distributing a finished image: copies to other regions (SyncImages) and sharing with other accounts
- * (ModifyImageSharePermission), and undoing both. SyncImages has no ClientToken: a retry first looks
+ * Distributing a finished image, the one module that sends the copy and share actions (SyncImages,
+ * ModifyImageSharePermission, DescribeImageSharePermission): copies to other regions and sharing with
+ * other accounts, and undoing both. SyncImages has no ClientToken: a retry first looks
  * for the copies an earlier attempt made, adopting only copies provably this run's own, so it never
  * copies twice and never claims someone else's copy.
  */
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Image } from 'tencentcloud-sdk-nodejs/tencentcloud/services/cvm/v20170312/cvm_models';
+import { deleteImageWithBoundSnapshots, describeImages } from './image';
 import { hasTag, type ActivityRuntime } from './runtime';
-import { codeOf } from './tencent-api';
+import { codeOf, type TencentApi } from './tencent-api';
 import { NON_RETRYABLE, RETRYABLE_TENCENT_ERROR, TAG_RUN_ID } from '../contract';
 import { pipelineRef, visibilityWindow, waitForAll } from './waiting';
 
@@ -36,11 +38,33 @@ const ALREADY_SHARED = 'FailedOperation.AccountAlreadyExists';
 /** Tencent's CreatedTime has second precision and its clock is not ours: how far apart they may be. */
 const CLOCK_MARGIN_MS = 5 * 60_000;
 
+/** ModifyImageSharePermission for one batch of accounts (the only place it is sent). */
+async function modifySharing(
+  rt: ActivityRuntime,
+  region: string,
+  imageId: string,
+  accounts: string[],
+  permission: 'SHARE' | 'CANCEL',
+): Promise<void> {
+  await rt.api.cvm(region, 'ModifyImageSharePermission', (c) =>
+    c.ModifyImageSharePermission({ ImageId: imageId, AccountIds: accounts, Permission: permission }),
+  );
+}
+
+/** The accounts a custom image is shared with (Tencent refuses to delete a shared image). */
+export async function sharedAccounts(api: TencentApi, region: string, imageId: string): Promise<string[]> {
+  const res = await api.cvm(region, 'DescribeImageSharePermission', (c) =>
+    c.DescribeImageSharePermission({ ImageId: imageId }),
+  );
+  return (res.SharePermissionSet ?? []).map((p) => p.AccountId!).filter(Boolean);
+}
+
 export function distributionActivities(rt: ActivityRuntime) {
   async function namesakes(region: string, imageName: string): Promise<Image[]> {
-    const res = await rt.api.cvm(region, 'DescribeImages', (c) =>
-      c.DescribeImages({ Filters: [{ Name: 'image-name', Values: [imageName] }], Limit: 100 }),
-    );
+    const res = await describeImages(rt.api, region, {
+      Filters: [{ Name: 'image-name', Values: [imageName] }],
+      Limit: 100,
+    });
     return (res.ImageSet ?? []).filter((i) => i.ImageName === imageName && i.ImageType === 'PRIVATE_IMAGE');
   }
 
@@ -157,19 +181,8 @@ export function distributionActivities(rt: ActivityRuntime) {
           args.copies.find((c) => c.region === region)?.imageId ??
           (await ownCopy(region, args.imageName, runId, fresh))?.ImageId;
         if (!id) continue;
-        // A copy still SYNCING cannot be deleted yet.
-        const [present] = await waitForAll<Image, boolean>({
-          poller: rt.pollers.images(region),
-          ids: [id],
-          stateOf: (r) => r?.ImageState ?? 'gone',
-          decide: (_id, r) => (r?.ImageState === 'SYNCING' ? { wait: true } : { done: Boolean(r) }),
-        });
-        if (!present) continue;
-        try {
-          await rt.api.cvm(region, 'DeleteImages', (c) => c.DeleteImages({ ImageIds: [id], DeleteBindedSnap: true }));
-        } catch (err) {
-          if (codeOf(err) !== 'InvalidImageId.NotFound') throw err;
-        }
+        // A copy still SYNCING cannot be deleted yet: the deletion waits it out.
+        if (!(await deleteImageWithBoundSnapshots(rt, region, id))) continue;
         deleted.push({ region, imageId: id });
       }
       return deleted;
@@ -182,15 +195,9 @@ export function distributionActivities(rt: ActivityRuntime) {
      * gain it meanwhile, its batch is retried one account at a time, that answer counting as done.
      */
     async shareImage(args: { region: string; imageId: string; accountIds: string[] }): Promise<string[]> {
-      const current = await rt.api.cvm(args.region, 'DescribeImageSharePermission', (c) =>
-        c.DescribeImageSharePermission({ ImageId: args.imageId }),
-      );
-      const has = new Set((current.SharePermissionSet ?? []).map((x) => x.AccountId));
+      const has = new Set(await sharedAccounts(rt.api, args.region, args.imageId));
       const todo = [...new Set(args.accountIds)].filter((a) => !has.has(a));
-      const share = (accounts: string[]) =>
-        rt.api.cvm(args.region, 'ModifyImageSharePermission', (c) =>
-          c.ModifyImageSharePermission({ ImageId: args.imageId, AccountIds: accounts, Permission: 'SHARE' }),
-        );
+      const share = (accounts: string[]) => modifySharing(rt, args.region, args.imageId, accounts, 'SHARE');
       for (let i = 0; i < todo.length; i += SHARE_BATCH) {
         const accounts = todo.slice(i, i + SHARE_BATCH);
         try {
@@ -202,6 +209,19 @@ export function distributionActivities(rt: ActivityRuntime) {
               if (codeOf(e) !== ALREADY_SHARED) throw e;
             });
           }
+        }
+      }
+      return args.accountIds;
+    },
+
+    /** Stops sharing the image with these accounts (Tencent refuses to delete a shared image). */
+    async unshareImage(args: { region: string; imageId: string; accountIds: string[] }): Promise<string[]> {
+      for (let i = 0; i < args.accountIds.length; i += SHARE_BATCH) {
+        try {
+          await modifySharing(rt, args.region, args.imageId, args.accountIds.slice(i, i + SHARE_BATCH), 'CANCEL');
+        } catch (err) {
+          if (codeOf(err) === 'InvalidImageId.NotFound') return []; // the image is gone: nothing is shared
+          throw err;
         }
       }
       return args.accountIds;

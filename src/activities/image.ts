@@ -1,18 +1,24 @@
 /**
- * The custom image: create it (idempotently, see image-lookup.ts), wait for it to become NORMAL, and
- * delete it with its bound snapshots when the pipeline has to undo its work.
+ * The custom image, the one module that sends CVM's image actions (CreateImage, DescribeImages,
+ * DeleteImages): create it idempotently (found again by run tag, then by exact name: CreateImage has no
+ * ClientToken), wait for it to become NORMAL, and delete it with its bound snapshots. Copies, sharing and
+ * the lifecycle use the helpers exported here.
  */
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import type { Image } from 'tencentcloud-sdk-nodejs/tencentcloud/services/cvm/v20170312/cvm_models';
-import { findOwnImage } from './image-lookup';
-import { tagList, type ActivityRuntime } from './runtime';
-import { codeOf } from './tencent-api';
+import type {
+  DescribeImagesRequest,
+  DescribeImagesResponse,
+  Image,
+} from 'tencentcloud-sdk-nodejs/tencentcloud/services/cvm/v20170312/cvm_models';
+import { hasTag, tagList, type ActivityRuntime } from './runtime';
+import { codeOf, type TencentApi } from './tencent-api';
 import {
   NON_RETRYABLE,
   RETRYABLE_TENCENT_ERROR,
   TAG_RUN_ID,
   TAG_WORKFLOW_ID,
+  type PipelineRef,
   type CreateImageArgs,
   type CreateImageOutcome,
   type ImageFacts,
@@ -24,6 +30,109 @@ export interface DeleteImageArgs {
   imageName: string;
   /** Known from createImage; the run tag finds it too when that answer was lost. */
   imageId?: string;
+}
+
+/**
+ * The image states that end on their own (cvm_models.d.ts `Image.ImageState`: CREATING, SYNCING, IMPORTING;
+ * the others are NORMAL and the failed ones). Tencent refuses to delete an image in them, so deletion waits.
+ */
+export const IMAGE_IN_PROGRESS: ReadonlySet<string> = new Set(['CREATING', 'SYNCING', 'IMPORTING']);
+
+export function describeImages(
+  api: TencentApi,
+  region: string,
+  request: DescribeImagesRequest,
+  signal?: AbortSignal,
+): Promise<DescribeImagesResponse> {
+  return api.cvm(region, 'DescribeImages', (c) => c.DescribeImages(request), signal);
+}
+
+/**
+ * DeleteImages with DeleteBindedSnap (the seed: an image goes before its snapshots), once the image is no
+ * longer in progress. False when it was already gone. Every image deletion (undo, copies, lifecycle) is this.
+ */
+export async function deleteImageWithBoundSnapshots(
+  rt: ActivityRuntime,
+  region: string,
+  imageId: string,
+): Promise<boolean> {
+  const [present] = await waitForAll<Image, boolean>({
+    poller: rt.pollers.images(region),
+    ids: [imageId],
+    stateOf: (r) => r?.ImageState ?? 'gone',
+    decide: (_id, r) => (r && IMAGE_IN_PROGRESS.has(r.ImageState ?? '') ? { wait: true } : { done: Boolean(r) }),
+  });
+  if (!present) return false;
+  try {
+    await rt.api.cvm(region, 'DeleteImages', (c) => c.DeleteImages({ ImageIds: [imageId], DeleteBindedSnap: true }));
+  } catch (err) {
+    if (codeOf(err) === 'InvalidImageId.NotFound') return false; // an earlier attempt deleted it
+    throw err;
+  }
+  return true;
+}
+
+const PAGE = 100;
+
+export async function listPrivateImages(rt: ActivityRuntime, region: string): Promise<Image[]> {
+  const out: Image[] = [];
+  for (let offset = 0; ; offset += PAGE) {
+    const res = await describeImages(rt.api, region, {
+      Filters: [{ Name: 'image-type', Values: ['PRIVATE_IMAGE'] }],
+      Limit: PAGE,
+      Offset: offset,
+    });
+    const page = res.ImageSet ?? [];
+    out.push(...page);
+    if (page.length < PAGE || out.length >= (res.TotalCount ?? 0)) return out;
+  }
+}
+
+async function byFilter(rt: ActivityRuntime, region: string, name: string, value: string): Promise<Image[]> {
+  const res = await describeImages(rt.api, region, { Filters: [{ Name: name, Values: [value] }], Limit: PAGE });
+  return res.ImageSet ?? [];
+}
+
+export const madeBy = (image: Image, ref: PipelineRef): boolean => hasTag(image.Tags, TAG_RUN_ID, ref.runId);
+
+/**
+ * The image this run made, if any: by its run tag, then by exact name (the tag index may lag). An image
+ * with the name that this run did not make is a duplicate name: nothing to adopt, nothing to create.
+ */
+export async function findOwnImage(
+  rt: ActivityRuntime,
+  region: string,
+  imageName: string,
+  ref: PipelineRef,
+): Promise<Image | undefined> {
+  const tagged = (await byFilter(rt, region, `tag:${TAG_RUN_ID}`, ref.runId)).filter((i) => madeBy(i, ref));
+  if (tagged.length) return tagged[0];
+  const named = (await byFilter(rt, region, 'image-name', imageName)).filter((i) => i.ImageName === imageName);
+  const own = named.find((i) => madeBy(i, ref));
+  if (own) return own;
+  if (named.length) throw duplicateName(imageName, named, ref);
+  return undefined;
+}
+
+const tagValue = (image: Image, key: string) => image.Tags?.find((t) => t.Key === key)?.Value;
+
+/** Who made an image with the wanted name, from our tags: an earlier run of this workflow id is named as such. */
+function provenance(image: Image, ref: PipelineRef): string {
+  const workflowId = tagValue(image, TAG_WORKFLOW_ID);
+  const runId = tagValue(image, TAG_RUN_ID);
+  if (workflowId === ref.workflowId) return `${image.ImageId}, made by an earlier run (${runId}) of this workflow id`;
+  if (workflowId) return `${image.ImageId}, made by pipeline ${workflowId} (run ${runId})`;
+  return `${image.ImageId}, not made by this pipeline`;
+}
+
+export function duplicateName(imageName: string, images: Image[], ref: PipelineRef): ApplicationFailure {
+  const which = images.map((i) => provenance(i, ref)).join('; ');
+  return ApplicationFailure.nonRetryable(
+    `imageName: an image named "${imageName}" already exists in this region (${which}); it is kept as it is: ` +
+      `choose another imageName, or delete that image first (cvm-image delete <imageId>)`,
+    NON_RETRYABLE.duplicateImageName,
+    { imageName, imageIds: images.map((i) => i.ImageId) },
+  );
 }
 
 const facts = (i: Image): ImageFacts => ({
@@ -121,7 +230,7 @@ export function imageActivities(rt: ActivityRuntime) {
 
     /**
      * Compensation: deletes this run's image and the snapshots bound to it (DeleteBindedSnap: the seed
-     * requires an image to go before its snapshots). A CREATING image cannot be deleted, so it waits.
+     * requires an image to go before its snapshots), waiting while it is still being created.
      */
     async deleteImage(args: DeleteImageArgs): Promise<string[]> {
       const ref = pipelineRef();
@@ -135,30 +244,13 @@ export function imageActivities(rt: ActivityRuntime) {
       }
       if (own?.ImageId) targets.set(own.ImageId, own);
       if (args.imageId && !targets.has(args.imageId)) {
-        const res = await rt.api.cvm(args.region, 'DescribeImages', (c) =>
-          c.DescribeImages({ ImageIds: [args.imageId!] }),
-        );
+        const res = await describeImages(rt.api, args.region, { ImageIds: [args.imageId] });
         // createImage returned this id to this run, so it is ours even if its tags were lost.
         const found = res.ImageSet?.find((i) => i.ImageId === args.imageId);
         if (found) targets.set(args.imageId, found);
       }
       const ids = [...targets.keys()];
-      if (!ids.length) return [];
-      await waitForAll<Image, string>({
-        poller: rt.pollers.images(args.region),
-        ids,
-        stateOf: (r) => r?.ImageState ?? 'gone',
-        decide: (id, r) => (r && r.ImageState === 'CREATING' ? { wait: true } : { done: id }),
-      });
-      for (const id of ids) {
-        try {
-          await rt.api.cvm(args.region, 'DeleteImages', (c) =>
-            c.DeleteImages({ ImageIds: [id], DeleteBindedSnap: true }),
-          );
-        } catch (err) {
-          if (codeOf(err) !== 'InvalidImageId.NotFound') throw err; // already gone: done
-        }
-      }
+      for (const id of ids) await deleteImageWithBoundSnapshots(rt, args.region, id);
       return ids;
     },
   };

@@ -17,7 +17,9 @@ import {
   TAG_RUN_ID,
   TAG_WORKFLOW_ID,
 } from '../contract';
-import { listPrivateImages } from './image-lookup';
+import { sharedAccounts } from './distribution';
+import { describeImages, listPrivateImages } from './image';
+import { describeSnapshots } from './snapshot';
 import type { ActivityRuntime } from './runtime';
 import { codeOf } from './tencent-api';
 
@@ -39,13 +41,11 @@ async function runSnapshots(rt: ActivityRuntime, region: string): Promise<Map<st
   for (let offset = 0; ; offset += PAGE) {
     // DescribeSnapshots documents no tag filter (its Filters, tccli cbs api.json): every own snapshot is
     // listed and the run tag read from each one's Tags.
-    const res = await rt.api.cbs(region, 'DescribeSnapshots', (c) =>
-      c.DescribeSnapshots({
-        Filters: [{ Name: 'snapshot-type', Values: ['PRIVATE_SNAPSHOT'] }],
-        Limit: PAGE,
-        Offset: offset,
-      }),
-    );
+    const res = await describeSnapshots(rt.api, region, {
+      Filters: [{ Name: 'snapshot-type', Values: ['PRIVATE_SNAPSHOT'] }],
+      Limit: PAGE,
+      Offset: offset,
+    });
     const page = res.SnapshotSet ?? [];
     for (const s of page) {
       const runId = s.Tags?.find((t) => t.Key === TAG_RUN_ID)?.Value;
@@ -60,10 +60,7 @@ async function runSnapshots(rt: ActivityRuntime, region: string): Promise<Map<st
 async function sharedWith(rt: ActivityRuntime, region: string, image: Image): Promise<string[]> {
   // Only a NORMAL custom image can be shared.
   if (image.ImageType !== 'PRIVATE_IMAGE' || image.ImageState !== 'NORMAL') return [];
-  const res = await rt.api.cvm(region, 'DescribeImageSharePermission', (c) =>
-    c.DescribeImageSharePermission({ ImageId: image.ImageId! }),
-  );
-  return (res.SharePermissionSet ?? []).map((p) => p.AccountId!).filter(Boolean);
+  return sharedAccounts(rt.api, region, image.ImageId!);
 }
 
 function toInventory(image: Image, shared: string[], dataSnapshots: Snapshot[]): InventoryImage {
@@ -113,7 +110,7 @@ export function inventoryActivities(rt: ActivityRuntime, temporal: TemporalClien
     async inspectImage({ region, imageId }: { region: string; imageId: string }): Promise<InventoryImage | undefined> {
       let found: Image | undefined;
       try {
-        const res = await rt.api.cvm(region, 'DescribeImages', (c) => c.DescribeImages({ ImageIds: [imageId] }));
+        const res = await describeImages(rt.api, region, { ImageIds: [imageId] });
         found = res.ImageSet?.find((i) => i.ImageId === imageId);
       } catch (err) {
         if (codeOf(err) !== 'InvalidImageId.NotFound') throw err;

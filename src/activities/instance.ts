@@ -1,12 +1,29 @@
 /**
+ * The instance, the one module that sends CVM's instance actions other than launching (DescribeInstances,
+ * StopInstances, StartInstances; RunInstances and TerminateInstances are in launch.ts).
  * The source instance: what it is (inspect), and stopping/starting it. Stop and start check the state
  * first, so an attempt repeated after a lost response does nothing twice.
  */
 import { ApplicationFailure } from '@temporalio/common';
-import type { Instance } from 'tencentcloud-sdk-nodejs/tencentcloud/services/cvm/v20170312/cvm_models';
+import type {
+  DescribeInstancesRequest,
+  DescribeInstancesResponse,
+  Instance,
+} from 'tencentcloud-sdk-nodejs/tencentcloud/services/cvm/v20170312/cvm_models';
+import { describeImages } from './image';
 import type { ActivityRuntime } from './runtime';
+import type { TencentApi } from './tencent-api';
 import { NON_RETRYABLE, RETRYABLE_TENCENT_ERROR, type InstanceFacts } from '../contract';
 import { visibilityWindow, waitForAll } from './waiting';
+
+export function describeInstances(
+  api: TencentApi,
+  region: string,
+  request: DescribeInstancesRequest,
+  signal?: AbortSignal,
+): Promise<DescribeInstancesResponse> {
+  return api.cvm(region, 'DescribeInstances', (c) => c.DescribeInstances(request), signal);
+}
 
 /** States an instance passes through on its own; inspection waits them out. */
 const TRANSITIONAL = new Set(['PENDING', 'STOPPING', 'STARTING', 'REBOOTING']);
@@ -28,9 +45,7 @@ export interface WaitInstancesArgs {
 
 export function instanceActivities(rt: ActivityRuntime) {
   async function describeOne(region: string, instanceId: string): Promise<Instance | undefined> {
-    const res = await rt.api.cvm(region, 'DescribeInstances', (c) =>
-      c.DescribeInstances({ InstanceIds: [instanceId] }),
-    );
+    const res = await describeInstances(rt.api, region, { InstanceIds: [instanceId] });
     return res.InstanceSet?.find((i) => i.InstanceId === instanceId);
   }
 
@@ -38,7 +53,7 @@ export function instanceActivities(rt: ActivityRuntime) {
   async function sourceImageType(region: string, imageId: string | undefined): Promise<string> {
     if (!imageId) return 'UNKNOWN';
     try {
-      const res = await rt.api.cvm(region, 'DescribeImages', (c) => c.DescribeImages({ ImageIds: [imageId] }));
+      const res = await describeImages(rt.api, region, { ImageIds: [imageId] });
       return res.ImageSet?.find((i) => i.ImageId === imageId)?.ImageType ?? 'UNKNOWN';
     } catch (err) {
       if (err instanceof ApplicationFailure && err.type === NON_RETRYABLE.notFound) return 'UNKNOWN';

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import type { AutomationAgentInfo } from 'tencentcloud-sdk-nodejs/tencentcloud/services/tat/v20201028/tat_models';
 import type { Instance } from 'tencentcloud-sdk-nodejs/tencentcloud/services/cvm/v20170312/cvm_models';
+import { describeInstances } from './instance';
 import { tagList, type ActivityRuntime } from './runtime';
 import {
   NON_RETRYABLE,
@@ -28,9 +29,10 @@ const GONE_STATES = new Set(['SHUTDOWN', 'TERMINATING']);
 
 export function launchActivities(rt: ActivityRuntime) {
   async function taggedInstances(region: string, ref: PipelineRef): Promise<Instance[]> {
-    const res = await rt.api.cvm(region, 'DescribeInstances', (c) =>
-      c.DescribeInstances({ Filters: [{ Name: `tag:${TAG_RUN_ID}`, Values: [ref.runId] }], Limit: 100 }),
-    );
+    const res = await describeInstances(rt.api, region, {
+      Filters: [{ Name: `tag:${TAG_RUN_ID}`, Values: [ref.runId] }],
+      Limit: 100,
+    });
     return res.InstanceSet ?? [];
   }
 
@@ -112,9 +114,7 @@ export function launchActivities(rt: ActivityRuntime) {
       for (const i of await taggedInstances(region, ref)) if (i.InstanceId) ids.add(i.InstanceId);
       if (!ids.size) return [];
       // DescribeInstances leaves out ids that no longer exist.
-      const res = await rt.api.cvm(region, 'DescribeInstances', (c) =>
-        c.DescribeInstances({ InstanceIds: [...ids], Limit: 100 }),
-      );
+      const res = await describeInstances(rt.api, region, { InstanceIds: [...ids], Limit: 100 });
       const alive = (res.InstanceSet ?? [])
         .filter((i) => i.InstanceId && !GONE_STATES.has(i.InstanceState ?? ''))
         .map((i) => i.InstanceId!);

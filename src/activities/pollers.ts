@@ -14,6 +14,10 @@ import type { Image, Instance } from 'tencentcloud-sdk-nodejs/tencentcloud/servi
 import type { Snapshot } from 'tencentcloud-sdk-nodejs/tencentcloud/services/cbs/v20170312/cbs_models';
 import type { AutomationAgentInfo } from 'tencentcloud-sdk-nodejs/tencentcloud/services/tat/v20201028/tat_models';
 import { NON_RETRYABLE } from '../contract';
+import { describeImages } from './image';
+import { describeInstances } from './instance';
+import { describeSnapshots } from './snapshot';
+import { describeAgents } from './tat';
 import type { TencentApi } from './tencent-api';
 
 /** What a waiter makes of the latest view of its resource (undefined: not returned by Describe*). */
@@ -218,9 +222,7 @@ export class Pollers {
 
   images(region: string): BatchPoller<Image> {
     return this.get(`images/${region}`, () => ({
-      describe: async (ids) =>
-        (await this.api.cvm(region, 'DescribeImages', (c) => c.DescribeImages({ ImageIds: ids, Limit: 100 })))
-          .ImageSet ?? [],
+      describe: async (ids) => (await describeImages(this.api, region, { ImageIds: ids, Limit: 100 })).ImageSet ?? [],
       idOf: (r: Image) => r.ImageId,
     }));
   }
@@ -228,8 +230,7 @@ export class Pollers {
   instances(region: string): BatchPoller<Instance> {
     return this.get(`instances/${region}`, () => ({
       describe: async (ids) =>
-        (await this.api.cvm(region, 'DescribeInstances', (c) => c.DescribeInstances({ InstanceIds: ids, Limit: 100 })))
-          .InstanceSet ?? [],
+        (await describeInstances(this.api, region, { InstanceIds: ids, Limit: 100 })).InstanceSet ?? [],
       idOf: (r: Instance) => r.InstanceId,
     }));
   }
@@ -237,8 +238,7 @@ export class Pollers {
   snapshots(region: string): BatchPoller<Snapshot> {
     return this.get(`snapshots/${region}`, () => ({
       describe: async (ids) =>
-        (await this.api.cbs(region, 'DescribeSnapshots', (c) => c.DescribeSnapshots({ SnapshotIds: ids, Limit: 100 })))
-          .SnapshotSet ?? [],
+        (await describeSnapshots(this.api, region, { SnapshotIds: ids, Limit: 100 })).SnapshotSet ?? [],
       idOf: (r: Snapshot) => r.SnapshotId,
     }));
   }
@@ -246,11 +246,7 @@ export class Pollers {
   agents(region: string): BatchPoller<AutomationAgentInfo> {
     return this.get(`agents/${region}`, () => ({
       describe: async (ids) =>
-        (
-          await this.api.tat(region, 'DescribeAutomationAgentStatus', (c) =>
-            c.DescribeAutomationAgentStatus({ InstanceIds: ids, Limit: 100 }),
-          )
-        ).AutomationAgentSet ?? [],
+        (await describeAgents(this.api, region, { InstanceIds: ids, Limit: 100 })).AutomationAgentSet ?? [],
       idOf: (r: AutomationAgentInfo) => r.InstanceId,
     }));
   }

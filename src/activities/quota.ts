@@ -4,7 +4,7 @@
  * before anything is changed.
  */
 import { ApplicationFailure } from '@temporalio/common';
-import { duplicateName, listPrivateImages, madeBy } from './image-lookup';
+import { duplicateName, listPrivateImages, madeBy } from './image';
 import type { ActivityRuntime } from './runtime';
 import { NON_RETRYABLE, type QuotaReport } from '../contract';
 import { pipelineRef } from './waiting';

@@ -1,13 +1,18 @@
 /**
- * The seed's best practice for data disks: a snapshot of each, from which the new instance's disks are
+ * The snapshot, the one module that sends CBS's snapshot actions (CreateSnapshot, DescribeSnapshots,
+ * DeleteSnapshots). The seed's best practice for data disks: a snapshot of each, from which the new instance's disks are
  * created. CreateSnapshot has no ClientToken either: a snapshot carries a name unique to the run, and an
  * attempt first looks for it (by run tag or that name) on the disk.
  */
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import type { Snapshot } from 'tencentcloud-sdk-nodejs/tencentcloud/services/cbs/v20170312/cbs_models';
+import type {
+  DescribeSnapshotsRequest,
+  DescribeSnapshotsResponse,
+  Snapshot,
+} from 'tencentcloud-sdk-nodejs/tencentcloud/services/cbs/v20170312/cbs_models';
 import { hasTag, tagList, type ActivityRuntime } from './runtime';
-import { codeOf } from './tencent-api';
+import { codeOf, type TencentApi } from './tencent-api';
 import {
   NON_RETRYABLE,
   RETRYABLE_TENCENT_ERROR,
@@ -27,6 +32,53 @@ export interface SnapshotRef {
   snapshotId?: string;
 }
 
+/**
+ * The snapshot states that end on their own (cbs_models.d.ts `Snapshot.SnapshotState`: CREATING, ROLLBACKING,
+ * COPYING_FROM_REMOTE, CHECKING_COPIED; the others are NORMAL and TORECYCLE). Deletion waits them out.
+ */
+export const SNAPSHOT_IN_PROGRESS: ReadonlySet<string> = new Set([
+  'CREATING',
+  'ROLLBACKING',
+  'COPYING_FROM_REMOTE',
+  'CHECKING_COPIED',
+]);
+
+export function describeSnapshots(
+  api: TencentApi,
+  region: string,
+  request: DescribeSnapshotsRequest,
+  signal?: AbortSignal,
+): Promise<DescribeSnapshotsResponse> {
+  return api.cbs(region, 'DescribeSnapshots', (c) => c.DescribeSnapshots(request), signal);
+}
+
+/** Existing snapshots among `ids` (unknown ids are simply absent). */
+export async function existingSnapshots(rt: ActivityRuntime, region: string, ids: string[]): Promise<Snapshot[]> {
+  const out: Snapshot[] = [];
+  for (let i = 0; i < ids.length; i += 100) {
+    const batch = ids.slice(i, i + 100);
+    try {
+      out.push(...((await describeSnapshots(rt.api, region, { SnapshotIds: batch, Limit: 100 })).SnapshotSet ?? []));
+    } catch (err) {
+      if (codeOf(err) !== 'InvalidSnapshotId.NotFound') throw err;
+      // Some regions refuse a whole batch for one deleted id: look one by one.
+      if (batch.length > 1) for (const id of batch) out.push(...(await existingSnapshots(rt, region, [id])));
+    }
+  }
+  return out;
+}
+
+/** DeleteSnapshots for one snapshot; false when it was already gone. Other refusals are thrown. */
+export async function deleteSnapshot(rt: ActivityRuntime, region: string, snapshotId: string): Promise<boolean> {
+  try {
+    await rt.api.cbs(region, 'DeleteSnapshots', (c) => c.DeleteSnapshots({ SnapshotIds: [snapshotId] }));
+    return true;
+  } catch (err) {
+    if (codeOf(err) === 'InvalidSnapshotId.NotFound') return false;
+    throw err;
+  }
+}
+
 const facts = (s: Snapshot): SnapshotFacts => ({
   snapshotId: s.SnapshotId!,
   diskId: s.DiskId ?? '',
@@ -39,18 +91,17 @@ export function snapshotActivities(rt: ActivityRuntime) {
   async function findOwn(region: string, ref: PipelineRef, s: SnapshotRef): Promise<Snapshot | undefined> {
     if (s.snapshotId) {
       try {
-        const res = await rt.api.cbs(region, 'DescribeSnapshots', (c) =>
-          c.DescribeSnapshots({ SnapshotIds: [s.snapshotId!] }),
-        );
+        const res = await describeSnapshots(rt.api, region, { SnapshotIds: [s.snapshotId] });
         const found = res.SnapshotSet?.find((x) => x.SnapshotId === s.snapshotId);
         if (found) return found;
       } catch (err) {
         if (!(err instanceof ApplicationFailure && err.type === NON_RETRYABLE.notFound)) throw err;
       }
     }
-    const res = await rt.api.cbs(region, 'DescribeSnapshots', (c) =>
-      c.DescribeSnapshots({ Filters: [{ Name: 'disk-id', Values: [s.diskId] }], Limit: 100 }),
-    );
+    const res = await describeSnapshots(rt.api, region, {
+      Filters: [{ Name: 'disk-id', Values: [s.diskId] }],
+      Limit: 100,
+    });
     return res.SnapshotSet?.find((x) => hasTag(x.Tags, TAG_RUN_ID, ref.runId) || x.SnapshotName === s.snapshotName);
   }
 
@@ -134,7 +185,7 @@ export function snapshotActivities(rt: ActivityRuntime) {
       return done.map(facts);
     },
 
-    /** Compensation: deletes this run's data-disk snapshots, waiting out any still CREATING. */
+    /** Compensation: deletes this run's data-disk snapshots, waiting out any still in progress. */
     async deleteSnapshots({ region, snapshots }: { region: string; snapshots: SnapshotRef[] }): Promise<string[]> {
       const ref = pipelineRef();
       const ids: string[] = [];
@@ -147,15 +198,9 @@ export function snapshotActivities(rt: ActivityRuntime) {
         poller: rt.pollers.snapshots(region),
         ids,
         stateOf: (r) => r?.SnapshotState ?? 'gone',
-        decide: (id, r) => (r && r.SnapshotState === 'CREATING' ? { wait: true } : { done: id }),
+        decide: (id, r) => (r && SNAPSHOT_IN_PROGRESS.has(r.SnapshotState ?? '') ? { wait: true } : { done: id }),
       });
-      for (const id of ids) {
-        try {
-          await rt.api.cbs(region, 'DeleteSnapshots', (c) => c.DeleteSnapshots({ SnapshotIds: [id] }));
-        } catch (err) {
-          if (codeOf(err) !== 'InvalidSnapshotId.NotFound') throw err; // already gone: done
-        }
-      }
+      for (const id of ids) await deleteSnapshot(rt, region, id); // already gone: done
       return ids;
     },
   };

@@ -1,10 +1,16 @@
 /**
- * Runs a shell script on an instance over TAT (RunCommand) and waits for its result, heartbeating. A retry
+ * The guest over TAT, the one module that sends TAT's actions (RunCommand, DescribeInvocationTasks,
+ * DescribeAutomationAgentStatus). Runs a shell script on an instance over TAT (RunCommand) and waits for its result, heartbeating. A retry
  * of the activity picks up the invocation an earlier attempt started instead of running the script again.
  */
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
+import type {
+  DescribeAutomationAgentStatusRequest,
+  DescribeAutomationAgentStatusResponse,
+} from 'tencentcloud-sdk-nodejs/tencentcloud/services/tat/v20201028/tat_models';
 import type { ActivityRuntime } from './runtime';
+import type { TencentApi } from './tencent-api';
 import { NON_RETRYABLE, RETRYABLE_TENCENT_ERROR } from '../contract';
 
 const FINAL = new Set([
@@ -128,4 +134,14 @@ export function redactSecrets(text: string): string {
   return text
     .replace(/\b(pass(?:word|wd)?|credentials?|cred|user(?:name)?|domain|secret|token|key|auth)=[^,\s]*/gi, '$1=***')
     .replace(/(\/\/|:\/\/)[^/@\s:]+:[^/@\s]*@/g, '$1***@');
+}
+
+/** Whether the TAT agents of these instances are online (the pollers batch it). */
+export function describeAgents(
+  api: TencentApi,
+  region: string,
+  request: DescribeAutomationAgentStatusRequest,
+  signal?: AbortSignal,
+): Promise<DescribeAutomationAgentStatusResponse> {
+  return api.tat(region, 'DescribeAutomationAgentStatus', (c) => c.DescribeAutomationAgentStatus(request), signal);
 }

@@ -1,5 +1,5 @@
 import type { Image } from 'tencentcloud-sdk-nodejs/tencentcloud/services/cvm/v20170312/cvm_models';
-import { duplicateName } from '../../src/activities/image-lookup';
+import { duplicateName } from '../../src/activities/image';
 import { TAG_RUN_ID, TAG_WORKFLOW_ID } from '../../src/contract';
 
 const ref = { workflowId: 'cvm-image/ap-guangzhou/ins-1a2b3c4d', runId: 'run-2' };
