@@ -13,6 +13,9 @@ import type { Image, Instance } from 'tencentcloud-sdk-nodejs/tencentcloud/servi
 import type { Snapshot } from 'tencentcloud-sdk-nodejs/tencentcloud/services/cbs/v20170312/cbs_models';
 import { CvmInstanceId, RECONCILE_WORKFLOW_TYPE, TAG_RUN_ID, TAG_WORKFLOW_ID, WORKFLOW_TYPE } from '../contract';
 import type { ImageCopy } from './distribution';
+import { describeImages } from './image';
+import { describeInstances } from './instance';
+import { describeSnapshots } from './snapshot';
 import type { TemporalClientSource } from './images-inventory';
 import type { ActivityRuntime } from './runtime';
 
@@ -131,21 +134,15 @@ export function janitorActivities(rt: ActivityRuntime, temporal: TemporalClientS
     const filter = [{ Name: 'tag-key', Values: [TAG_RUN_ID] }];
     const [images, snapshots, instances] = await Promise.all([
       allPages(async (Offset) => {
-        const r = await rt.api.cvm(region, 'DescribeImages', (c) =>
-          c.DescribeImages({ Filters: filter, Limit: PAGE, Offset }),
-        );
+        const r = await describeImages(rt.api, region, { Filters: filter, Limit: PAGE, Offset });
         return { items: r.ImageSet ?? [], total: r.TotalCount ?? 0 };
       }),
       allPages(async (Offset) => {
-        const r = await rt.api.cbs(region, 'DescribeSnapshots', (c) =>
-          c.DescribeSnapshots({ Filters: filter, Limit: PAGE, Offset }),
-        );
+        const r = await describeSnapshots(rt.api, region, { Filters: filter, Limit: PAGE, Offset });
         return { items: r.SnapshotSet ?? [], total: r.TotalCount ?? 0 };
       }),
       allPages(async (Offset) => {
-        const r = await rt.api.cvm(region, 'DescribeInstances', (c) =>
-          c.DescribeInstances({ Filters: filter, Limit: PAGE, Offset }),
-        );
+        const r = await describeInstances(rt.api, region, { Filters: filter, Limit: PAGE, Offset });
         return { items: r.InstanceSet ?? [], total: r.TotalCount ?? 0 };
       }),
     ]);
