@@ -18,6 +18,7 @@ import { checkBundleEncodesFailures, dataConverterFromEnv } from './codec/env';
 import { cloudConfigFromEnv, createTencentClients } from './cloud/clients';
 import { budgetModeFromEnv, createFleetWorkers, regionsFromEnv, WorkerGroup, type BudgetMode } from './fleet-worker';
 import { taskQueueFromEnv, temporalTargetFromEnv } from './temporal/connection';
+import { OutcomeLogger } from './temporal/outcome-logger';
 
 export interface CreateWorkerOptions {
   connection: NativeConnection;
@@ -168,7 +169,8 @@ export function installRuntime(env: NodeJS.ProcessEnv = process.env): void {
   const bindAddress = env.CVM_IMAGE_METRICS_ADDR;
   const level = (env.CVM_IMAGE_LOG_LEVEL?.toUpperCase() ?? 'INFO') as LogLevel;
   Runtime.install({
-    logger: new DefaultLogger(level),
+    // Expected outcomes (refusals) as one INFO line, webpack statistics as one line: see outcome-logger.ts.
+    logger: new OutcomeLogger(new DefaultLogger(level)),
     ...(bindAddress ? { telemetryOptions: { metrics: { prometheus: { bindAddress } } } } : {}),
   });
 }

@@ -8,6 +8,7 @@ import { codecServerCommand } from './commands/codec-server';
 import { costCommand } from './commands/cost';
 import { createCommand } from './commands/create';
 import { emulatorCommand } from './commands/emulator';
+import { deleteCommand, rotateCommand } from './commands/images';
 import { listCommand } from './commands/list';
 import { scheduleCommand } from './commands/schedule';
 import { setupCommand } from './commands/setup';
@@ -42,6 +43,8 @@ export function buildProgram(io: CliIO = defaultIO): Command {
     rejectCommand(io),
     cancelCommand(io),
     listCommand(io),
+    deleteCommand(io),
+    rotateCommand(io),
     scheduleCommand(io),
     costCommand(io),
     emulatorCommand(io),

@@ -35,6 +35,28 @@ export function stageLabel(p: Pick<PipelineProgress, 'stage' | 'stagePercent'>):
   return p.stagePercent !== undefined ? `${p.stage} ${Math.round(p.stagePercent)}%` : p.stage;
 }
 
+/**
+ * Tencent reports no percent for a custom image being created (DescribeImages' Image has only SyncPercent,
+ * for copies; cvm_models.d.ts), and its guide says creation takes 10 minutes or more
+ * (docs/tencent/creating-custom-images.en.md). So the bar shows the time waited against that.
+ */
+export const EXPECTED_IMAGE_MS = 10 * 60_000;
+/** Where the bar's share of the image wait ends (the workflow puts `starting` at 60 %). */
+const IMAGE_WAIT_END = 58;
+
+/** During the image wait: the bar moves with the time waited (never past 95 % of the stage's share). */
+export function imageWaitEstimate(
+  p: Pick<PipelineProgress, 'stage' | 'percent' | 'stagePercent' | 'updatedAt'>,
+  now = Date.now(),
+): { percent: number; label: string } | undefined {
+  const since = Date.parse(p.updatedAt);
+  if (p.stage !== 'waiting-for-image' || p.stagePercent !== undefined || !since) return undefined;
+  const waited = Math.max(0, now - since);
+  const from = p.percent ?? 0;
+  const percent = from + (IMAGE_WAIT_END - from) * Math.min(0.95, waited / EXPECTED_IMAGE_MS);
+  return { percent, label: `${p.stage} ${formatElapsed(waited)} of ~${formatElapsed(EXPECTED_IMAGE_MS)}` };
+}
+
 function detail(p: PipelineProgress, workflowId: string): string {
   // The command itself, so it fits a 120-column line next to the bar.
   if (p.stage === 'awaiting-approval') return `cvm-image approve ${workflowId}`;
@@ -65,14 +87,15 @@ class BarView implements View {
   private payload(p: PipelineProgress) {
     const started = Date.parse(p.startedAt) || this.since;
     return {
-      stage: stageLabel(p).padEnd(24),
+      stage: (imageWaitEstimate(p)?.label ?? stageLabel(p)).padEnd(24),
       elapsed: formatElapsed(Date.now() - started),
       detail: detail(p, this.workflowId),
     };
   }
   update(p: PipelineProgress): void {
     this.last = p;
-    this.value = barPercent(p, this.value);
+    const estimate = imageWaitEstimate(p);
+    this.value = barPercent(estimate ? { ...p, percent: estimate.percent } : p, this.value);
     this.bar.update(this.value, this.payload(p));
   }
   finish(stage: StageName | 'detached'): void {

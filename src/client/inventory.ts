@@ -1,7 +1,7 @@
 /**
  * `imageInventory` from a service or the CLI: the project's images in a region with snapshot GB and an
  * estimated monthly cost. It runs as a short workflow, so the listing happens in the worker (which holds
- * the Tencent credentials and the shared rate limiter), never in the caller.
+ * the Tencent credentials and the shared rate limiter), never in the caller; the finished run is deleted.
  */
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
@@ -19,12 +19,18 @@ export async function imageInventory(
 ): Promise<ImageInventoryResult> {
   const problems = lifecycleProblems(() => validateInventoryInput(input));
   if (problems.length) throw new InvalidInventoryError(problems);
-  return client.workflow.execute(INVENTORY_WORKFLOW_TYPE, {
-    workflowId: `cvm-image-inventory/${input.region}/${randomUUID()}`,
+  const workflowId = `cvm-image-inventory/${input.region}/${randomUUID()}`;
+  const result: ImageInventoryResult = await client.workflow.execute(INVENTORY_WORKFLOW_TYPE, {
+    workflowId,
     taskQueue: opts.taskQueue,
     args: [input],
     staticSummary: `Image inventory and snapshot cost of ${input.region}`,
     // A listing that cannot finish soon (no worker polling) should not linger.
     workflowExecutionTimeout: '10m',
   });
+  // A read-only listing: once answered, its run is removed so it does not crowd the workflow list.
+  await client.workflowService
+    .deleteWorkflowExecution({ namespace: client.options.namespace, workflowExecution: { workflowId } })
+    .catch(() => undefined);
+  return result;
 }

@@ -248,4 +248,48 @@ describe('cvm-image schedule and cost', () => {
     expect(badPrice.code).toBe(1);
     expect(badPrice.stderr).toContain('expected a price ≥ 0');
   });
+
+  it('rotate is a dry run unless --apply, and delete removes one image; both follow their run', async () => {
+    const family = `cli${randomUUID().slice(0, 6)}`;
+    const older = await bake(`${family}-1`, { imageFamily: family });
+    await stack.emulator.admin.advanceClock(1000); // creation times have one-second resolution
+    const newer = await bake(`${family}-2`, { imageFamily: family });
+    const rotate = ['rotate', '--region', REGION, '--keep', '1', '--family', family];
+
+    const dry = await cli(...rotate);
+    expect(dry.stderr).toBe('');
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toMatch(/Started cvm-image-rotate\/.* \(dry run\)/);
+    expect(dry.stdout).toMatch(/^\[\d+s\] /m); // progress lines
+    expect(dry.stdout).toMatch(new RegExp(`^${older} .* delete `, 'm'));
+    expect(dry.stdout).toContain('Run again with --apply to delete them.');
+    expect((await images()).some((i) => i.id === older)).toBe(true);
+
+    const applied = await cli(...rotate, '--apply', '--json');
+    expect(applied.code).toBe(0);
+    expect(JSON.parse(applied.stdout)).toMatchObject({ dryRun: false, deleted: [older] });
+    expect((await images()).some((i) => i.id === older)).toBe(false);
+
+    const deleted = await cli('delete', newer, '--region', REGION);
+    expect(deleted.stderr).toBe('');
+    expect(deleted.code).toBe(0);
+    expect(deleted.stdout).toContain(`Started cvm-image-delete/${REGION}/${newer}`);
+    expect(deleted.stdout).toContain(`✔ Deleted image ${newer}`);
+    expect((await images()).some((i) => i.id === newer)).toBe(false);
+
+    const bad = await cli('delete', 'not-an-image', '--region', REGION);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('invalid input, nothing was started');
+    expect(bad.stderr).toContain('<imageId> (imageId)');
+  });
+
+  // Last, so the server's asynchronous deletion (about 30 s on the dev server) overlaps the tests above.
+  it('cost leaves no imageInventory run in the workflow list', async () => {
+    const query = `WorkflowType = 'imageInventory' AND TaskQueue = '${stack.taskQueue}'`;
+    await waitFor(async () => ((await temporal().workflow.count(query)).count === 0 ? true : undefined), {
+      timeoutMs: 60_000,
+      intervalMs: 500,
+      what: 'no imageInventory run left in the list after cost',
+    });
+  });
 });
