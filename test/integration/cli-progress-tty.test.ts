@@ -20,7 +20,8 @@ interface Frame {
 }
 
 /** The bar line cli-progress draws: "<stage> |████░░░| 42% | 3s | <detail>". */
-const BAR = /^(\S+(?: \d+%)?) +\|([█░]+)\| (\d+)% \| (\S+) \|/m;
+// The stage, with its own percent (snapshots) or the time waited against the expected one (the image).
+const BAR = /^(\S+(?: \d+%| \S+ of ~\S+)?) +\|([█░]+)\| (\d+)% \| (\S+) \|/m;
 
 describe('cvm-image create --watch under a pseudo-terminal', () => {
   let stack: Stack;
@@ -80,13 +81,15 @@ describe('cvm-image create --watch under a pseudo-terminal', () => {
     for (const f of frames) expect(f.elapsed).toMatch(/^\d+(h\d\dm\d\ds|m\d\ds|s)$/);
 
     // ... through the stages of the run, in their order, including the long waits.
-    const stages = [...new Set(frames.map((f) => f.stage.replace(/ \d+%$/, '')))];
+    const stages = [...new Set(frames.map((f) => f.stage.replace(/ (\d+%|\S+ of ~\S+)$/, '')))];
     // "queued" is what the bar shows before the first answer to the progress query.
     const order = ['queued', ...result.stages.map((s) => s.name), 'completed'];
     const positions = stages.map((s) => order.indexOf(s));
     expect(positions).not.toContain(-1);
     expect(positions).toEqual([...positions].sort((a, b) => a - b));
     expect(stages).toEqual(expect.arrayContaining(['waiting-for-image', 'snapshotting-data-disks', 'completed']));
+    // The image wait shows the time waited against Tencent's expected 10 minutes.
+    expect(frames.some((f) => /^waiting-for-image \d+s of ~10m00s$/.test(f.stage))).toBe(true);
     // Snapshot creation reports its own percent, shown next to the stage.
     expect(frames.some((f) => /^snapshotting-data-disks \d+%$/.test(f.stage))).toBe(true);
   });
