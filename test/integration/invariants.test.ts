@@ -2,7 +2,8 @@
  * The chaos runs' invariant checker, on real emulator state: a real completed pipeline passes, and each
  * kind of damage planted through the real SDK afterwards (a second image carrying the run's tag, a
  * leftover of a failed run, an untagged disk, the source left stopped, /etc/fstab changed, the reported
- * image gone, a run that never ended) is reported, by id.
+ * image gone, a run that never ended) is reported, by id. Each test accounts for what it planted (or plants
+ * it on resources of its own), so the real pipeline stays clean and any test runs alone or in any order.
  */
 import { TAG_WORKFLOW_ID, type CreateCustomImageResult } from '../../src/contract';
 import { baselineOf, checkInvariants, type Baseline, type PipelineRecord } from '../chaos/invariants';
@@ -44,6 +45,24 @@ afterAll(async () => bench?.close());
 const check = async (records: PipelineRecord[] = [record]) =>
   checkInvariants(await bench.emu.admin.state(), baseline, records);
 const tag = (workflowId: string) => [{ Key: TAG_WORKFLOW_ID, Value: workflowId }];
+
+/** A source instance of the test's own (with its disks in the baseline) and the record of a run on it. */
+async function ownRun(workflowId: string, outcome: PipelineRecord['outcome']): Promise<PipelineRecord> {
+  const { emu } = bench;
+  const sourceInstanceId = await emu.admin.createInstance(onlineInstanceWithDataDisk());
+  const state = await emu.admin.state();
+  baseline.instances.add(sourceInstanceId);
+  state.disks.filter((d) => d.instanceId === sourceInstanceId).forEach((d) => baseline.disks.add(d.id));
+  const fstab = state.instances.find((i) => i.id === sourceInstanceId)!.files['/etc/fstab'];
+  return {
+    ...record,
+    workflowId,
+    sourceInstanceId,
+    launch: undefined,
+    original: { state: 'RUNNING', fstab },
+    outcome,
+  };
+}
 
 describe('the invariant checker', () => {
   it('passes a real completed pipeline: its image, snapshots and kept instance, source restored', async () => {
@@ -100,7 +119,12 @@ describe('the invariant checker', () => {
 
   it('reports a source instance left stopped, and its /etc/fstab changed', async () => {
     const { emu } = bench;
-    const source = record.sourceInstanceId;
+    const run = await ownRun('cvm-image/ap-guangzhou/left-stopped', {
+      status: 'failed',
+      failureType: 'ImageCreateFailed',
+      message: 'planted',
+    });
+    const source = run.sourceInstanceId;
     await emu.clients.tat(REGION).RunCommand({
       InstanceIds: [source],
       CommandType: 'SHELL',
@@ -108,25 +132,42 @@ describe('the invariant checker', () => {
     });
     await waitFor(async () => {
       const s = await emu.admin.state();
-      return s.instances.find((i) => i.id === source)!.files['/etc/fstab'] !== record.original.fstab;
+      return s.instances.find((i) => i.id === source)!.files['/etc/fstab'] !== run.original.fstab;
     });
     await emu.clients.cvm(REGION).StopInstances({ InstanceIds: [source] });
-    const details = (await check()).violations.filter((v) => v.kind === 'not-restored').map((v) => v.detail);
+    const report = await check([record, run]);
+    const details = report.violations.filter((v) => v.kind === 'not-restored').map((v) => v.detail);
     expect(details).toEqual(expect.arrayContaining([expect.stringMatching(/^state (STOPPING|STOPPED), was RUNNING$/)]));
     expect(details).toContain('/etc/fstab differs from before the run');
-    expect((await check()).notRestored).toBe(1); // one instance, however many ways
+    expect(report.notRestored).toBe(1); // one instance, however many ways
+    expect(report.violations.every((v) => v.kind !== 'not-restored' || v.resource === source)).toBe(true);
   });
 
   it('reports the reported image gone as missing, and a run that never ended as unfinished', async () => {
     const { emu } = bench;
-    await emu.clients.cvm(REGION).DeleteImages({ ImageIds: [result.imageId!], DeleteBindedSnap: true });
     const open: PipelineRecord = { ...record, outcome: { status: 'unfinished', message: 'still open after 1 ms' } };
-    const report = await check([open]);
-    expect(report.violations).toContainEqual(
+    expect((await check([open])).violations).toContainEqual(
       expect.objectContaining({ kind: 'unfinished', resource: record.workflowId }),
     );
-    expect((await check()).violations).toContainEqual(
-      expect.objectContaining({ kind: 'missing', resource: result.imageId, detail: 'reported image does not exist' }),
+    // A completed run of its own whose image is then deleted (the real run's image stays).
+    const gone = await ownRun('cvm-image/ap-guangzhou/image-gone', { status: 'completed', result });
+    const { ImageId } = await emu.clients.cvm(REGION).CreateImage({
+      InstanceId: gone.sourceInstanceId,
+      ImageName: 'reported-then-gone',
+    });
+    await waitFor(async () => (await emu.admin.state()).images.find((i) => i.id === ImageId)?.state === 'NORMAL');
+    await emu.clients.cvm(REGION).DeleteImages({ ImageIds: [ImageId!], DeleteBindedSnap: true });
+    const goneRun: PipelineRecord = {
+      ...gone,
+      outcome: {
+        status: 'completed',
+        result: { ...result, imageId: ImageId, snapshotIds: [], launchedInstanceIds: [] },
+      },
+    };
+    const report = await check([record, goneRun]);
+    expect(report.violations).toContainEqual(
+      expect.objectContaining({ kind: 'missing', resource: ImageId, detail: 'reported image does not exist' }),
     );
+    expect(report.violations.filter((v) => v.kind === 'missing')).toHaveLength(1);
   });
 });
