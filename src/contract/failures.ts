@@ -31,6 +31,8 @@ export const WORKFLOW_FAILURES = {
   shutdownRejected: 'ShutdownRejected',
   approvalTimedOut: 'ApprovalTimedOut',
   compensationIncomplete: 'CompensationIncomplete',
+  /** An operator gave up restarting the source instance (abandonRestore). */
+  restoreAbandoned: 'RestoreAbandoned',
 } as const;
 
 /** Retryable failure type: throttling, busy resources, network, 5xx, eventual consistency. */

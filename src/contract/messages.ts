@@ -8,6 +8,7 @@ import type { PipelineProgress } from './pipeline';
 export const PROGRESS_QUERY = 'progress';
 export const APPROVE_UPDATE = 'approveShutdown';
 export const REJECT_UPDATE = 'rejectShutdown';
+export const ABANDON_RESTORE_UPDATE = 'abandonRestore';
 /** Signal the snapshot waiter sends to the workflow so `progress` shows the percent. */
 export const WAIT_PROGRESS_SIGNAL = 'cvmImageWaitProgress';
 
@@ -26,12 +27,17 @@ export const DESCRIPTIONS = {
   approveShutdown: 'Approve the pending shutdown of the source instance (refused when no approval is pending).',
   rejectShutdown:
     'Reject the pending shutdown with a reason (string, at most 1000 characters); the run ends with nothing changed.',
+  abandonRestore:
+    'While restarting the source instance keeps failing (stage restoring-instance): stop retrying, with a reason ' +
+    '(string, at most 1000 characters); the instance is reported as left behind.',
   waitProgress: "Sent by the run's own waiting activities (snapshot Percent); other payloads are ignored.",
 } as const;
 /** Approves the pending shutdown; refused (by its validator) when no approval is pending. */
 export const approveShutdownUpdate = defineUpdate<string>(APPROVE_UPDATE);
 /** Rejects the pending shutdown with a reason; the run then ends with nothing changed. */
 export const rejectShutdownUpdate = defineUpdate<string, [reason: string]>(REJECT_UPDATE);
+/** Gives up restarting the source instance while that restart is retrying; refused at any other time. */
+export const abandonRestoreUpdate = defineUpdate<string, [reason: string]>(ABANDON_RESTORE_UPDATE);
 /**
  * Sent by waiting activities (snapshot Percent), at most once per 10 % step. Anyone who can signal the
  * workflow can send it, with any payload: the handler takes only what `isWaitProgress` accepts, since a

@@ -65,6 +65,7 @@ export type StageName =
   | 'waiting-for-image'
   | 'restoring-fstab'
   | 'starting'
+  | 'restoring-instance'
   | 'snapshotting-data-disks'
   | 'copying-image'
   | 'sharing-image'

@@ -5,7 +5,7 @@
  */
 import { ActivityCancellationType, type ActivityOptions } from '@temporalio/workflow';
 import type { PipelineActivities } from '../activities';
-import { NON_RETRYABLE_ERROR_TYPES } from '../contract';
+import { NON_RETRYABLE, NON_RETRYABLE_ERROR_TYPES } from '../contract';
 import { routedToBudgetQueues } from './budget-routing';
 
 export const calls = routedToBudgetQueues<PipelineActivities>({
@@ -33,7 +33,12 @@ export const waits = routedToBudgetQueues<PipelineActivities>({
   },
 });
 
-/** Undo steps, also used on the normal path (restart, fstab restore), where a cancel must not race them. */
+/**
+ * Undo steps, also used on the normal path (restart, fstab restore), where a cancel must not race them.
+ * They outlast a credential problem (#19 item 7): keys rotated or a policy briefly detached mid-run must
+ * not leave an image, a stopped instance or an edited fstab after one attempt, so AuthFailure /
+ * UnauthorizedOperation are retried here, with backoff, for about half an hour (30 attempts, ≤ 60 s apart).
+ */
 export const undo = routedToBudgetQueues<PipelineActivities>({
   startToCloseTimeout: '2h',
   heartbeatTimeout: '30s',
@@ -41,9 +46,9 @@ export const undo = routedToBudgetQueues<PipelineActivities>({
   retry: {
     initialInterval: '2s',
     backoffCoefficient: 2,
-    maximumInterval: '30s',
-    maximumAttempts: 12,
-    nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES,
+    maximumInterval: '60s',
+    maximumAttempts: 30,
+    nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES.filter((t) => t !== NON_RETRYABLE.auth),
   },
 });
 

@@ -29,8 +29,9 @@ import type { PipelineRun } from './run-context';
 import { checkQuota } from './quota-step';
 import { Saga, compensationIncomplete } from './saga';
 import { snapshotDataDisks } from './snapshot-step';
+import { SourceRestore } from './source-restore';
 import { failureType, stageFailure, withUndone } from './stage-failure';
-import { invalidInput, validateInput, type PipelineInput } from './validation';
+import { invalidInput, validateInput } from './validation';
 
 export async function createCustomImage(raw: CreateCustomImageInput): Promise<CreateCustomImageResult> {
   const tracker = new PipelineTracker();
@@ -46,6 +47,8 @@ export async function createCustomImage(raw: CreateCustomImageInput): Promise<Cr
     { description: DESCRIPTIONS.waitProgress },
   );
   approval.install();
+  const restore = new SourceRestore(tracker);
+  restore.install();
   const warnings: string[] = [];
   /** The result so far: the workflow alone writes it, from what each step returns. */
   const result: CreateCustomImageResult = {
@@ -177,7 +180,7 @@ export async function createCustomImage(raw: CreateCustomImageInput): Promise<Cr
       forgetStart = saga.add({
         name: 'start the instance again',
         resources: () => [input.instanceId],
-        run: () => startAndWait(input, `Undo: start ${input.instanceId} again`),
+        run: () => restore.start(input, `Undo: start ${input.instanceId} again`),
       });
       await run(calls.stopInstance, `Stop ${input.instanceId} (SOFT_FIRST)`, [where]);
       await run(
@@ -238,7 +241,7 @@ export async function createCustomImage(raw: CreateCustomImageInput): Promise<Cr
     // 9. Restart the instance if this run stopped it, then put /etc/fstab back (TAT needs it running).
     if (result.shutdownPerformed) {
       tracker.enter('starting', `starting ${input.instanceId} again`, `instance ${input.instanceId} to be RUNNING`);
-      await startAndWait(input, `Start ${input.instanceId} again`);
+      await restore.start(input, `Start ${input.instanceId} again`);
       forgetStart();
     }
     if (fstabLines.length) {
@@ -289,15 +292,4 @@ export async function createCustomImage(raw: CreateCustomImageInput): Promise<Cr
     );
     throw cancelled || !undone?.length ? failure : withUndone(failure as ApplicationFailure, undoneText);
   }
-}
-
-async function startAndWait(input: PipelineInput, summary: string): Promise<void> {
-  const where = { region: input.region, instanceId: input.instanceId };
-  await run(undo.startInstance, summary, [where]);
-  await run(
-    undo.waitForInstances,
-    `Wait for ${input.instanceId} to be RUNNING`,
-    [{ region: input.region, instanceIds: [input.instanceId], target: 'RUNNING' }],
-    within(input.timeoutsMs.instance),
-  );
 }

@@ -28,6 +28,7 @@ const STAGE_PERCENT: Record<StageName, number> = {
   'creating-image': 14,
   'waiting-for-image': 16,
   starting: 60,
+  'restoring-instance': 60,
   'restoring-fstab': 64,
   'snapshotting-data-disks': 66,
   'copying-image': 84,
@@ -87,7 +88,8 @@ export class PipelineTracker {
     if (open && !open.end) open.end = t;
     if (stage !== 'completed' && stage !== 'failed' && stage !== 'cancelled')
       this.stages.push({ name: stage, start: t });
-    const keep = stage === 'compensating' || stage === 'failed' || stage === 'cancelled';
+    const keep =
+      stage === 'compensating' || stage === 'restoring-instance' || stage === 'failed' || stage === 'cancelled';
     this.state = {
       ...this.state,
       stage,

@@ -8,6 +8,7 @@ import { RECONCILE_WORKFLOW_TYPE, type reconcileOrphans } from '../../src/workfl
 import type { refreshCustomImage } from '../../src/workflows/refresh-custom-image';
 import { REFRESH_WORKFLOW_TYPE, pipelineWorkflowId, type PipelineProgress } from '../../src/contract';
 import {
+  failureOf,
   instanceView,
   leftovers,
   onlineInstanceWithDataDisk,
@@ -193,5 +194,42 @@ describe('#13 item 9: an instance stopped by hand during the approval wait', () 
     const result = await handle.result();
     expect(result.shutdownPerformed).toBe(false);
     expect((await instanceView(emu, instanceId)).state).toBe('STOPPED');
+  });
+});
+
+describe('#13 item 5 and #19 item 7: restoring the source outlasts the cloud', () => {
+  const stoppedRun = async (imageName: string) => {
+    const instanceId = await bench.emu.admin.createInstance({ ...plainOnline(), createdTime: '2017-03-01T00:00:00Z' });
+    return { instanceId, handle: await bench.start({ region: REGION, instanceId, imageName }) };
+  };
+
+  it('AuthFailure on StartInstances is retried (undo steps are not given one attempt)', async () => {
+    await bench.emu.admin.faults({
+      rules: [{ action: 'StartInstances', error: 'AuthFailure.SecretIdNotFound', count: 2 }],
+    });
+    const { instanceId, handle } = await stoppedRun('auth-outlasted');
+    expect((await handle.result()).shutdownPerformed).toBe(true);
+    expect((await instanceView(bench.emu, instanceId)).state).toBe('RUNNING');
+  });
+
+  it('a restart refused beyond its retries: stage restoring-instance while it retries, then RUNNING', async () => {
+    await bench.emu.admin.faults({ rules: [{ action: 'StartInstances', error: 'UnsupportedOperation', count: 1 }] });
+    const { instanceId, handle } = await stoppedRun('restore-retried');
+    await progressWhen(handle, (p) => p.stage === 'restoring-instance', 'stage restoring-instance');
+    await expect(handle.executeUpdate('abandonRestore', { args: [123] })).rejects.toThrow();
+    expect((await handle.result()).shutdownPerformed).toBe(true);
+    expect((await instanceView(bench.emu, instanceId)).state).toBe('RUNNING');
+  });
+
+  it('abandonRestore: the operator decides; the instance is reported as left behind', async () => {
+    await bench.emu.admin.faults({ rules: [{ action: 'StartInstances', error: 'UnsupportedOperation' }] });
+    const { instanceId, handle } = await stoppedRun('restore-abandoned');
+    await expect(handle.executeUpdate('abandonRestore', { args: ['too early'] })).rejects.toThrow();
+    await progressWhen(handle, (p) => p.stage === 'restoring-instance', 'stage restoring-instance');
+    await handle.executeUpdate('abandonRestore', { args: ['started it by hand'] });
+    const failure = await failureOf(handle);
+    expect(failure.type).toBe('CompensationIncomplete');
+    expect(failure.message).toContain(instanceId);
+    expect(failure.message).toContain('started it by hand');
   });
 });
