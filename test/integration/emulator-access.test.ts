@@ -89,13 +89,25 @@ describe('browsers and DNS rebinding', () => {
   });
 
   it('answers only to localhost, 127.0.0.1 and [::1] on its own port (DNS rebinding sends another Host)', async () => {
-    for (const host of ['attacker.example', `attacker.example:${emu.port}`, `127.0.0.1:${emu.port + 1}`, '127.0.0.1']) {
+    for (const host of [
+      'attacker.example',
+      `attacker.example:${emu.port}`,
+      `http://attacker.example:${emu.port}`,
+      `127.0.0.1:${emu.port + 1}`,
+      '127.0.0.1',
+    ]) {
       const res = await call('/_emulator/state', { headers: { ...bearer(), Host: host } });
       expect([host, res.status]).toEqual([host, 403]);
     }
     const api = await call('/', { method: 'POST', body: '{}', headers: { Host: `rebind.example:${emu.port}` } });
     expect(api.status).toBe(403);
-    for (const host of [`localhost:${emu.port}`, `127.0.0.1:${emu.port}`, `[::1]:${emu.port}`]) {
+    // tccli sends the endpoint's scheme in Host.
+    for (const host of [
+      `localhost:${emu.port}`,
+      `127.0.0.1:${emu.port}`,
+      `[::1]:${emu.port}`,
+      `http://127.0.0.1:${emu.port}`,
+    ]) {
       const res = await call('/_emulator/state', { headers: { ...bearer(), Host: host } });
       expect([host, res.status]).toEqual([host, 200]);
     }

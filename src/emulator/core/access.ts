@@ -60,7 +60,8 @@ export class AccessPolicy {
 
   /** Why the request is refused, or undefined when it may go on. */
   refusal(req: IncomingMessage): string | undefined {
-    const host = header(req, 'host');
+    // tccli (the Python SDK given --endpoint http://…) sends the scheme in Host: the name is what matters.
+    const host = header(req, 'host')?.replace(/^https?:\/\//, '');
     if (!host || !this.ours(host)) return `Host "${host ?? ''}" is not this emulator (refused: DNS rebinding guard)`;
     const origin = header(req, 'origin');
     if (origin !== undefined) {
