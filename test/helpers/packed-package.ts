@@ -27,7 +27,7 @@ interface LockEntry {
 
 function npm(args: string[], cwd: string): Promise<string> {
   return new Promise((resolve, reject) =>
-    execFile('npm', args, { cwd, timeout: 170_000, maxBuffer: 16 << 20 }, (err, stdout, stderr) =>
+    execFile('npm', args, { cwd, timeout: 280_000, maxBuffer: 16 << 20 }, (err, stdout, stderr) =>
       err ? reject(new Error(`npm ${args.join(' ')} failed:\n${stdout}${stderr}`)) : resolve(stdout + stderr),
     ),
   );

@@ -13,7 +13,7 @@ import { startStack, type Stack } from '../helpers/stack';
 import { ROOT } from '../helpers/processes';
 
 // The project-level testTimeout in jest.config.js is not applied by Jest 30; long steps need this.
-jest.setTimeout(180_000);
+jest.setTimeout(300_000);
 
 function run(
   cmd: string,
@@ -38,7 +38,8 @@ describe('the published package', () => {
     packed = await installPackedPackage().finally(() => starting.catch(() => undefined));
     consumer = packed.dir;
     await starting;
-  }, 180_000);
+    // npm pack (tsc) and an offline npm ci: about 60 s alone, several minutes on a loaded machine.
+  }, 300_000);
   afterAll(async () => {
     packed?.remove();
     await stack?.stop();
