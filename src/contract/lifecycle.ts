@@ -34,6 +34,11 @@ export interface RotateImagesInput {
   imageFamily?: string;
   /** Group by the value of this user tag instead (images without the tag are left alone). */
   groupByTag?: string;
+  /**
+   * Only images made by this pipeline (workflow id): what rotateWhenFull without a family passes, so a
+   * pipeline never rotates other pipelines' images (#13 item 6).
+   */
+  madeByWorkflowId?: string;
   /** List what would be deleted; change nothing. */
   dryRun?: boolean;
 }

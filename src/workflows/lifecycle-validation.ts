@@ -29,6 +29,7 @@ const schemas = {
   }),
   rotateImages: z.strictObject({
     region,
+    madeByWorkflowId: z.string().min(1).max(1000).optional(),
     keep: z.number().int('must be a whole number').min(1, 'must be at least 1').max(500, 'must be at most 500'),
     imageFamily: z
       .string()

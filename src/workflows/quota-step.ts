@@ -1,7 +1,7 @@
 /**
  * Step 3, the quota: count the region's custom images (seed caution: at most 10 by default). With
  * `rotateWhenFull`, a full quota first runs `rotateImages` as a child (this project's older images of
- * the same family, or of every group without one), then counts again; otherwise it ends the run before
+ * the same family, or without one only this pipeline's own images), then counts again; otherwise it ends the run before
  * anything is changed.
  */
 import { ApplicationFailure, ParentClosePolicy, executeChild, workflowInfo } from '@temporalio/workflow';
@@ -28,11 +28,14 @@ export async function checkQuota({ input, tracker, warn }: PipelineRun): Promise
     if (!input.rotateWhenFull || failureType(err) !== NON_RETRYABLE.imageQuotaExceeded) throw err;
   }
   const { keep } = input.rotateWhenFull;
-  const scope = input.imageFamily ? `family ${input.imageFamily}` : 'every group';
+  // Without a family: only this pipeline's own images (same workflow id, i.e. same instance), never
+  // other pipelines' (#13 item 6).
+  const madeByWorkflowId = input.imageFamily ? undefined : workflowInfo().workflowId;
+  const scope = input.imageFamily ? `family ${input.imageFamily}` : `images made by ${madeByWorkflowId}`;
   tracker.enter('rotating', `image quota full: keeping the newest ${keep} of ${scope} made by this project`);
   const rotation = await executeChild(rotateImages, {
     workflowId: `${workflowInfo().workflowId}/rotate-when-full`,
-    args: [{ region: input.region, keep, imageFamily: input.imageFamily }],
+    args: [{ region: input.region, keep, imageFamily: input.imageFamily, madeByWorkflowId }],
     staticSummary: `Quota full: rotate ${input.region} (keep ${keep}, ${scope})`,
     parentClosePolicy: ParentClosePolicy.ABANDON,
   });

@@ -34,7 +34,7 @@ function useOf(image: InventoryImage, uses: ImageUse[]): ImageUse | undefined {
 export function planRotation(
   images: InventoryImage[],
   uses: ImageUse[],
-  opts: Pick<RotateImagesInput, 'keep' | 'imageFamily' | 'groupByTag'>,
+  opts: Pick<RotateImagesInput, 'keep' | 'imageFamily' | 'groupByTag' | 'madeByWorkflowId'>,
 ): RotationEntry[] {
   const entries: RotationEntry[] = [];
   const rotatable = new Map<string, InventoryImage[]>();
@@ -43,6 +43,8 @@ export function planRotation(
 
   for (const image of images) {
     if (opts.imageFamily && image.imageFamily !== opts.imageFamily) continue;
+    // Strictly scoped: another pipeline's images are not even listed.
+    if (opts.madeByWorkflowId && image.madeBy?.workflowId !== opts.madeByWorkflowId) continue;
     if (image.imageType !== 'PRIVATE_IMAGE') continue;
     if (!image.madeBy) {
       entry(image, 'spare', 'not made by cvm-image-pipeline');
