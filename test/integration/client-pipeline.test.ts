@@ -9,6 +9,7 @@ import {
   CvmInstanceId,
   CvmPipelineStage,
   CvmRegion,
+  DESCRIPTIONS,
   WORKFLOW_TYPE,
   pipelineDetails,
   pipelineSummary,
@@ -102,6 +103,23 @@ describe('createPipelineClient', () => {
     ]);
     expect(await stack.client.list({ instanceId, stage: 'waiting-for-image' })).toEqual([]);
     expect(await stack.client.describe(workflowId)).toMatchObject({ status: 'COMPLETED', imageId: result.imageId });
+    // What `temporal workflow metadata` lists: every handler with its description.
+    type Definitions = { name: string; description?: string }[];
+    const metadata = await stack.client.temporal.workflow
+      .getHandle(workflowId)
+      .query<{ definition?: { queryDefinitions?: Definitions; updateDefinitions?: Definitions } }>(
+        '__temporal_workflow_metadata',
+      );
+    expect(metadata.definition?.queryDefinitions).toContainEqual({
+      name: 'progress',
+      description: DESCRIPTIONS.progress,
+    });
+    expect(metadata.definition?.updateDefinitions).toEqual(
+      expect.arrayContaining([
+        { name: 'approveShutdown', description: DESCRIPTIONS.approveShutdown },
+        { name: 'rejectShutdown', description: DESCRIPTIONS.rejectShutdown },
+      ]),
+    );
   });
 
   it('approves a pending shutdown, and refuses an approval when none is pending', async () => {
