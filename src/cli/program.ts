@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { approveCommand, rejectCommand } from './commands/approval';
 import { cancelCommand } from './commands/cancel';
+import { cleanupCommand } from './commands/cleanup';
 import { codecServerCommand } from './commands/codec-server';
 import { costCommand } from './commands/cost';
 import { createCommand } from './commands/create';
@@ -42,6 +43,7 @@ export function buildProgram(io: CliIO = defaultIO): Command {
     approveCommand(io),
     rejectCommand(io),
     cancelCommand(io),
+    cleanupCommand(io),
     listCommand(io),
     deleteCommand(io),
     rotateCommand(io),
