@@ -114,6 +114,28 @@ describe('browsers and DNS rebinding', () => {
   });
 });
 
+it('--host beyond loopback warns loudly; listening on all addresses, IP literals pass the Host check, names do not', async () => {
+  const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+  const wide = await startTestEmulator({ host: '0.0.0.0' });
+  try {
+    expect(warn.mock.calls.map((c) => String(c[0])).join('\n')).toMatch(/WARNING: .* listens on 0\.0\.0\.0[\s\S]*bash/);
+    const get = (host: string) =>
+      new Promise<number>((resolve, reject) => {
+        const req = request(
+          { host: '127.0.0.1', port: wide.port, path: '/_emulator/health', headers: { Host: host } },
+          (res) => resolve(res.statusCode ?? 0),
+        );
+        req.on('error', reject);
+        req.end();
+      });
+    expect(await get(`192.0.2.7:${wide.port}`)).toBe(200);
+    expect(await get(`rebind.example:${wide.port}`)).toBe(403);
+  } finally {
+    warn.mockRestore();
+    await wide.close();
+  }
+});
+
 it('GET config shows how many credentials there are, never a SecretId or SecretKey', async () => {
   const res = await call('/_emulator/config', { headers: bearer() });
   expect(res.status).toBe(200);
