@@ -41,10 +41,11 @@ const ROOMS = {
         message: 'Workflows import activities as types only (`import type`): activity code is not deterministic.',
       },
       {
-        regex: '^(?!@temporalio/(workflow|common)$|zod$|\\./|\\.\\./contract(/.*)?$|\\.\\./activities(/.*)?$).*',
+        regex:
+          '^(?!@temporalio/(workflow|common)$|zod$|\\./|\\.\\./contract(/.*)?$|\\.\\./activities(/.*)?$|\\.\\./tencent/[\\w-]+\\.json$).*',
         message:
-          'Workflow code must stay deterministic: it imports @temporalio/workflow, src/contract, zod and its own ' +
-          'files (no Node built-ins, no SDK, no other room).',
+          'Workflow code must stay deterministic: it imports @temporalio/workflow, src/contract, zod, its own ' +
+          'files and Tencent facts as data (src/tencent/*.json): no Node built-ins, no SDK, no other room.',
       },
     ],
   },

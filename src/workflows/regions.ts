@@ -1,24 +1,7 @@
-/** Tencent Cloud regions where CVM custom images can be made (checked before any cloud call). */
-export const TENCENT_REGIONS = [
-  'ap-guangzhou',
-  'ap-shanghai',
-  'ap-nanjing',
-  'ap-beijing',
-  'ap-chengdu',
-  'ap-chongqing',
-  'ap-hongkong',
-  'ap-singapore',
-  'ap-jakarta',
-  'ap-seoul',
-  'ap-tokyo',
-  'ap-mumbai',
-  'ap-bangkok',
-  'ap-taipei',
-  'ap-shanghai-fsi',
-  'ap-shenzhen-fsi',
-  'ap-beijing-fsi',
-  'na-siliconvalley',
-  'na-ashburn',
-  'eu-frankfurt',
-  'sa-saopaulo',
-] as const;
+/**
+ * Tencent Cloud regions where CVM custom images can be made (checked before any cloud call). One list, in
+ * src/tencent/regions.json with its source, read by the pipeline and the emulator alike.
+ */
+import published from '../tencent/regions.json';
+
+export const TENCENT_REGIONS = published.regions as [string, ...string[]];

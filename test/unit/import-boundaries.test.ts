@@ -135,6 +135,11 @@ describe('import boundaries (eslint.config.js)', () => {
         use('proxyActivities, WORKFLOW_TYPE'),
     ],
     [
+      'a workflow reading Tencent facts as data',
+      'src/workflows/x.ts',
+      "import published from '../tencent/regions.json';" + use('published'),
+    ],
+    [
       'an activity importing the contract',
       'src/activities/x.ts',
       "import { TAG_RUN_ID } from '../contract';" + use('TAG_RUN_ID'),

@@ -1,25 +1,9 @@
 /** Regions the emulator accepts; anything else is refused as Tencent does. */
+import published from '../../tencent/regions.json';
 import { ApiError } from './errors';
 
-export const REGIONS = [
-  'ap-guangzhou',
-  'ap-shanghai',
-  'ap-nanjing',
-  'ap-beijing',
-  'ap-chengdu',
-  'ap-chongqing',
-  'ap-hongkong',
-  'ap-singapore',
-  'ap-jakarta',
-  'ap-seoul',
-  'ap-tokyo',
-  'ap-mumbai',
-  'ap-bangkok',
-  'na-siliconvalley',
-  'na-ashburn',
-  'eu-frankfurt',
-  'sa-saopaulo',
-];
+/** Tencent's published region list (src/tencent/regions.json, with its source), the pipeline's too. */
+export const REGIONS: string[] = published.regions;
 
 export function checkRegion(region: string | undefined): string {
   if (!region) throw new ApiError('MissingParameter', 'The request is missing the `X-TC-Region` header.');
