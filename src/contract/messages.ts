@@ -39,7 +39,7 @@ export const rejectShutdownUpdate = defineUpdate<string, [reason: string]>(REJEC
 /** Gives up restarting the source instance while that restart is retrying; refused at any other time. */
 export const abandonRestoreUpdate = defineUpdate<string, [reason: string]>(ABANDON_RESTORE_UPDATE);
 /**
- * Sent by waiting activities (snapshot Percent), at most once per 10 % step. Anyone who can signal the
+ * Sent by waiting activities (snapshot Percent) at 25, 50 and 75 % only (snapshot.ts). Anyone who can signal the
  * workflow can send it, with any payload: the handler takes only what `isWaitProgress` accepts, since a
  * throwing handler would fail this and every later workflow task (the signal stays in history).
  */
