@@ -11,6 +11,7 @@ import {
   refreshScheduleId,
   refreshSuffix,
   rotationScheduleId,
+  RECONCILE_WORKFLOW_TYPE,
   type RefreshCustomImageInput,
   type RotateImagesInput,
   type CreateCustomImageInput,
@@ -30,7 +31,7 @@ export interface ScheduleOptions {
 
 export interface ImageSchedule {
   scheduleId: string;
-  kind: 'rotate' | 'refresh';
+  kind: 'rotate' | 'refresh' | 'janitor';
   /** "every 1d" or "cron 0 3 * * *". */
   timing: string;
   /** What each run does, in words. */
@@ -141,13 +142,32 @@ export async function scheduleRefresh(
   );
 }
 
+/**
+ * The janitor on a schedule: `reconcileOrphans` for a region at every tick, applying (`apply: true`) or
+ * only reporting. Its id is `cvm-image-janitor/<region>`.
+ */
+export async function scheduleJanitor(
+  client: Client,
+  input: { region: string; apply?: boolean; closedWithinHours?: number },
+  opts: ScheduleOptions,
+): Promise<string> {
+  if (typeof input.region !== 'string' || !/^[a-z]+(-[a-z]+)+(-\d+)?$/.test(input.region))
+    throw new InvalidScheduleError([{ field: 'region', message: 'must be a region such as ap-guangzhou' }]);
+  const summary = `Janitor for ${input.region}${input.apply ? '' : ', dry run'}`;
+  return create(client, opts.scheduleId ?? `cvm-image-janitor/${input.region}`, RECONCILE_WORKFLOW_TYPE, input, opts, {
+    kind: 'janitor',
+    summary,
+  });
+}
+
 function toImageSchedule(s: ScheduleSummary): ImageSchedule | undefined {
   const type = s.action?.type === 'startWorkflow' ? s.action.workflowType : undefined;
-  if (type !== ROTATE_WORKFLOW_TYPE && type !== REFRESH_WORKFLOW_TYPE) return undefined;
+  if (type !== ROTATE_WORKFLOW_TYPE && type !== REFRESH_WORKFLOW_TYPE && type !== RECONCILE_WORKFLOW_TYPE)
+    return undefined;
   const memo = s.memo?.[MEMO_KEY] as ScheduleMemo | undefined;
   return {
     scheduleId: s.scheduleId,
-    kind: type === ROTATE_WORKFLOW_TYPE ? 'rotate' : 'refresh',
+    kind: type === ROTATE_WORKFLOW_TYPE ? 'rotate' : type === REFRESH_WORKFLOW_TYPE ? 'refresh' : 'janitor',
     timing: memo?.timing ?? '?',
     summary: memo?.summary ?? type,
     paused: s.state.paused,

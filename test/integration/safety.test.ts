@@ -2,6 +2,7 @@
  * Data safety (#13), against the dev server and the emulator through the real SDK: whatever one answer
  * of the cloud or one operator does, no pipeline loses its image and no source instance is left down.
  */
+import { deleteImageSchedule, listImageSchedules, scheduleJanitor } from '../../src/client/schedules';
 import type { FixtureInstance } from '../../src/emulator/cvm/fixtures';
 import { FAST_DURATIONS, waitFor } from '../helpers/emulator';
 import { RECONCILE_WORKFLOW_TYPE, type reconcileOrphans } from '../../src/workflows/reconcile-orphans';
@@ -231,5 +232,24 @@ describe('#13 item 5 and #19 item 7: restoring the source outlasts the cloud', (
     expect(failure.type).toBe('CompensationIncomplete');
     expect(failure.message).toContain(instanceId);
     expect(failure.message).toContain('started it by hand');
+  });
+});
+
+describe('the janitor on a schedule', () => {
+  it('is created through the schedules module and listed as a janitor schedule', async () => {
+    const id = await scheduleJanitor(
+      bench.client,
+      { region: REGION },
+      { taskQueue: bench.taskQueue, timing: { every: '1d' }, scheduleId: `janitor-${Date.now()}` },
+    );
+    try {
+      const listed = (await listImageSchedules(bench.client)).find((s) => s.scheduleId === id);
+      expect(listed).toMatchObject({ kind: 'janitor', timing: 'every 1d', summary: `Janitor for ${REGION}, dry run` });
+      await expect(
+        scheduleJanitor(bench.client, { region: 'Mars' }, { taskQueue: bench.taskQueue, timing: { every: '1d' } }),
+      ).rejects.toThrow('region');
+    } finally {
+      await deleteImageSchedule(bench.client, id);
+    }
   });
 });
