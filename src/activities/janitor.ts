@@ -131,7 +131,9 @@ async function sourcesHandled(client: Client, region: string, since: string): Pr
 
 export function janitorActivities(rt: ActivityRuntime, temporal: TemporalClientSource) {
   async function tagged(region: string): Promise<Map<Key, Tagged>> {
-    const filter = [{ Name: 'tag-key', Values: [TAG_RUN_ID] }];
+    // Not every Describe* documents a tag-key filter (DescribeSnapshots does not, in the vendored
+    // contract): list everything and keep what carries our run tags, which works whatever the answer.
+    const filter = undefined;
     const [images, snapshots, instances] = await Promise.all([
       allPages(async (Offset) => {
         const r = await describeImages(rt.api, region, { Filters: filter, Limit: PAGE, Offset });
