@@ -32,13 +32,13 @@ export async function replayHistories(
 
 /**
  * Every workflow history on a server, replayed with the given bundle. Histories that fail are written to
- * `failedDir` (one JSON file each, as test/replay/ keeps them) for a look.
+ * `failedDir` (one JSON file each, as test/replay/ keeps them) for a look. `query` narrows the list (visibility).
  */
-export async function replayServerHistories(address: string, bundlePath: string, failedDir?: string) {
+export async function replayServerHistories(address: string, bundlePath: string, failedDir?: string, query?: string) {
   const connection = await Connection.connect({ address });
   try {
     const client = new Client({ connection });
-    const report = await replayHistories(client.workflow.list().intoHistories({ concurrency: 8 }), {
+    const report = await replayHistories(client.workflow.list({ query }).intoHistories({ concurrency: 8 }), {
       workflowBundle: { codePath: bundlePath },
     });
     if (failedDir && report.failures.length) {

@@ -17,6 +17,9 @@ export function workflowBundle(): WorkerOptions['workflowBundle'] {
   return { codePath };
 }
 
+/** A workflow type no worker defines: a test starts one on purpose, and the teardown's replay skips it. */
+export const UNKNOWN_WORKFLOW_TYPE = 'noSuchWorkflowType';
+
 export const uniqueTaskQueue = (prefix: string): string => `${prefix}-${randomUUID().slice(0, 8)}`;
 
 export async function testClient(): Promise<{ client: Client; connection: Connection }> {

@@ -161,7 +161,7 @@ describe('cvm-image', () => {
     );
     expect(rows.map((r) => [r.workflowId, r.status])).toEqual([[workflowId, 'COMPLETED']]);
     const table = await cli('list', '--instance-id', instanceId);
-    expect(table.stdout.split('\n')[0]).toMatch(/^WORKFLOW ID +STATUS +STAGE +IMAGE +STARTED$/);
+    expect(table.stdout.split('\n')[0]).toMatch(/^WORKFLOW ID +STATUS +STAGE +IMAGE +STARTED +UNDONE$/);
     expect(table.stdout).toContain(workflowId);
     const none = await cli('list', '--instance-id', instanceId, '--stage', 'stopping');
     expect(none.stdout.trim()).toBe('No pipelines match.');

@@ -4,7 +4,7 @@
  */
 import { freePort } from '../../src/devserver/dev-server';
 import { spawnTs } from '../helpers/processes';
-import { testAddress, testClient, uniqueTaskQueue } from '../helpers/temporal';
+import { testAddress, testClient, uniqueTaskQueue, UNKNOWN_WORKFLOW_TYPE } from '../helpers/temporal';
 
 // The project-level testTimeout in jest.config.js is not applied by Jest 30; long steps need this.
 jest.setTimeout(180_000);
@@ -43,7 +43,7 @@ describe('worker metrics (CVM_IMAGE_METRICS_ADDR)', () => {
       expect(text).toMatch(/^# TYPE temporal_\w+ (counter|gauge|histogram)$/m);
 
       // Work shows up: a task for a workflow type this worker does not know is failed, and counted.
-      const handle = await client.workflow.start('noSuchWorkflowType', { taskQueue, workflowId: taskQueue });
+      const handle = await client.workflow.start(UNKNOWN_WORKFLOW_TYPE, { taskQueue, workflowId: taskQueue });
       const failed = /^temporal_request\{[^}]*operation="RespondWorkflowTaskFailed"[^}]*\} [1-9]/m;
       await scrapeUntil(url, failed, 'RespondWorkflowTaskFailed request count');
       await handle.terminate('metrics test done');

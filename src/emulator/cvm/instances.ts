@@ -27,7 +27,9 @@ function select(params: Params, ctx: ActionContext): InstanceRecord[] {
   const ids = p.strList('InstanceIds');
   const filters = readFilters(p.raw('Filters'));
   if (ids && filters.length) {
-    throw new ApiError('InvalidParameterCombination', 'InstanceIds and Filters cannot be specified together.');
+    // The model's InstanceIds member says both cannot be given together; DescribeInstances' error list has no
+    // InvalidParameterCombination, so the refusal is its documented InvalidParameter.
+    throw new ApiError('InvalidParameter', 'InstanceIds and Filters cannot be specified together.');
   }
   if (ids && ids.length > 100) throw invalidValue('InstanceIds', 'at most 100 ids');
   for (const id of ids ?? []) {
