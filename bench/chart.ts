@@ -23,7 +23,7 @@ function memoryPanel(runs: BenchRun[], x0: number, y0: number, w: number, h: num
   const py = (v: number, max: number) => y0 + h - (v / max) * h;
   const out = [
     `<rect x="${x0}" y="${y0}" width="${w}" height="${h}" fill="none" stroke="#ccc"/>`,
-    text(x0, y0 - 8, 'Worker RSS (solid, MB) and pipelines in flight (dashed)', 'font-weight="bold"'),
+    text(x0, y0 - 8, 'Worker RSS (solid, MB), after forced GC (dots), in flight (dashed)', 'font-weight="bold"'),
     text(x0 - 6, y0 + 10, maxMb.toFixed(0), 'text-anchor="end"'),
     text(x0 - 6, y0 + h, '0', 'text-anchor="end"'),
     text(x0 + w + 6, y0 + 10, String(maxN)),
@@ -35,6 +35,10 @@ function memoryPanel(runs: BenchRun[], x0: number, y0: number, w: number, h: num
     const fl = r.rssSamples.map((s) => `${px(s.t).toFixed(1)},${py(s.inFlight, maxN).toFixed(1)}`);
     out.push(`<polyline fill="none" stroke="${c}" stroke-width="2" points="${rss.join(' ')}"/>`);
     out.push(`<polyline fill="none" stroke="${c}" stroke-dasharray="4 3" points="${fl.join(' ')}"/>`);
+    for (const l of r.liveMemory?.samples.filter((x) => x.t >= 0) ?? [])
+      out.push(
+        `<circle cx="${px(l.t).toFixed(1)}" cy="${py(l.rssBytes / 2 ** 20, maxMb).toFixed(1)}" r="2.5" fill="${c}"/>`,
+      );
   });
   return out;
 }
@@ -87,7 +91,7 @@ export function renderChart(runs: BenchRun[], title: string): string {
       text(
         58 + i * 300,
         H - 12,
-        `${r.poller}: ${r.completed}/${r.pipelines} done, ${r.wallSeconds} s, poll ${r.pollIntervalMs} ms`,
+        `${r.poller}: ${r.completed}/${r.pipelines} done, ${r.wallSeconds} s, makespan ÷ bound ${r.makespanRatio ?? '–'}`,
       ),
   );
   return [

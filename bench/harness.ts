@@ -3,7 +3,9 @@
  * the documented rate limits, one worker child process (the chaos harness's, reused), N createCustomImage
  * pipelines across R regions started at once, followed to their end; then the figures (bench/metrics.ts).
  */
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { temporal } from '@temporalio/proto';
 import { startDevServer, type DevServer } from '../src/devserver/dev-server';
 import type { Durations } from '../src/emulator';
@@ -26,7 +28,12 @@ import {
   type PipelineSample,
   type Quantiles,
 } from './metrics';
+import { makespanBound, planOf, type MakespanBound } from './bound';
+import { liveMemory, readGcSamples, type LiveMemory } from './live-memory';
 import { cpuSeconds, findChild, sampleRss, type RssSample } from './sampler';
+
+/** The share of each documented limit the worker's limiter uses (src/activities/rate-limit.ts default). */
+export const LIMIT_SHARE = 0.5;
 
 /** The issue's scale: an image takes a minute, a snapshot 30 s, stop/start 5 s. */
 export const BENCH_DURATIONS: Durations = resolveDurations(1, {
@@ -67,6 +74,8 @@ export interface BenchOptions {
   budget?: 'process' | 'fleet';
   /** SIGKILL the last worker process this many seconds after the first start (not restarted). */
   killOneAfterSeconds?: number;
+  /** Force a GC in the worker and record live memory every this many seconds (0: off; default 10). */
+  gcEverySeconds?: number;
   /** Use this Temporal server instead of starting one (tests). */
   address?: string;
   timeoutMs?: number;
@@ -89,12 +98,20 @@ export interface BenchRun {
   fstab: string;
   durations: Durations;
   wallSeconds: number;
+  /** First workflow start to last close (server times), ms. */
+  makespanMs: number;
+  /** The shortest makespan the cloud's durations and the limits at the share allow (bench/bound.ts). */
+  makespanBound: MakespanBound & { share: number };
+  /** makespanMs ÷ makespanBound.ms: 1 is the physical limit. */
+  makespanRatio: number;
   detectionLatencyMs: Quantiles & { byKind: Record<string, Quantiles> };
   callsPerPipeline: Record<string, number>;
   peakRps: Record<string, number>;
   /** Highest calls in one second per action and region (Tencent limits per action and region). */
   peakRpsByRegion: Record<string, Record<string, number>>;
   limits: Record<string, number>;
+  /** Peak calls in one second ÷ documented limit, in percent, per `action@region`. */
+  peakPctByActionRegion: Record<string, number>;
   throttledFailures: number;
   throttledByAction: Record<string, number>;
   overheadPct: Quantiles;
@@ -105,6 +122,8 @@ export interface BenchRun {
   rssBytesPerPipeline: number;
   /** Before the first start, and the highest sample; (max − baseline) / N is the upper bound of P6. */
   rssBytes: { baseline: number; max: number; maxMinusBaselinePerPipeline: number };
+  /** After a forced GC (bench/gc-probe.cjs): live memory against pipelines in flight. */
+  liveMemory: LiveMemory | null;
   historyEvents: Quantiles;
   /** Event types of the longest history: what P7 is made of. */
   longestHistory: { workflowId: string; events: number; byType: Record<string, number> } | null;
@@ -140,6 +159,12 @@ export async function runBench(opts: BenchOptions): Promise<BenchRun> {
   const taskQueue = `bench-${opts.poller}-${Date.now()}`;
   const workers = opts.workers ?? 1;
   const budget = opts.budget ?? (workers > 1 ? 'fleet' : 'process');
+  const gcEveryMs = (opts.gcEverySeconds ?? 10) * 1000;
+  const gcDir = mkdtempSync(path.join(os.tmpdir(), 'cvm-bench-gc-'));
+  const nodeOptions = [
+    ...(opts.workerHeapMb ? [`--max-old-space-size=${opts.workerHeapMb}`] : []),
+    ...(gcEveryMs > 0 ? ['--expose-gc', `--require ${path.join(__dirname, 'gc-probe.cjs')}`] : []),
+  ];
   const env = await startChaosEnv({
     workers,
     address: opts.address ?? server!.address,
@@ -155,10 +180,13 @@ export async function runBench(opts: BenchOptions): Promise<BenchRun> {
       ...(opts.maxCachedWorkflows !== undefined
         ? { CVM_IMAGE_MAX_CACHED_WORKFLOWS: String(opts.maxCachedWorkflows) }
         : {}),
-      ...(opts.workerHeapMb ? { NODE_OPTIONS: `--max-old-space-size=${opts.workerHeapMb}` } : {}),
+      ...(nodeOptions.length ? { NODE_OPTIONS: nodeOptions.join(' ') } : {}),
+      CVM_BENCH_GC_DIR: gcDir,
+      CVM_BENCH_GC_EVERY_MS: String(gcEveryMs),
     },
   }).catch(async (err) => {
     await server?.stop();
+    rmSync(gcDir, { recursive: true, force: true });
     throw err;
   });
   try {
@@ -262,6 +290,22 @@ export async function runBench(opts: BenchOptions): Promise<BenchRun> {
     const baseline = samples[0];
     const maxRss = Math.max(...samples.map((s) => s.rssBytes));
     const throttledByAction = requests.throttled ?? {};
+    const limitOf = (a: string) => DOCUMENTED_LIMITS[a] ?? DEFAULT_LIMIT;
+    const bound = makespanBound(
+      records.flatMap((rec) =>
+        rec.outcome.status === 'completed' ? [planOf(rec.region, rec.outcome.result, durations)] : [],
+      ),
+      { limits: DOCUMENTED_LIMITS, defaultLimit: DEFAULT_LIMIT, share: LIMIT_SHARE },
+    );
+    const makespanMs = described.length
+      ? Math.max(...described.map((d) => (d.closeTime ?? new Date()).getTime())) -
+        Math.min(...described.map((d) => d.startTime.getTime()))
+      : 0;
+    const peakPctByActionRegion: Record<string, number> = {};
+    for (const [action, byRegion] of Object.entries(requests.peakRpsByRegion ?? {}))
+      for (const [region, n] of Object.entries(byRegion))
+        peakPctByActionRegion[`${action}@${region}`] = Math.round((n / limitOf(action)) * 100);
+    const gcSamples = readGcSamples(gcDir, workerPid);
     return {
       pipelines: opts.pipelines,
       completed: pipelines.length,
@@ -281,7 +325,11 @@ export async function runBench(opts: BenchOptions): Promise<BenchRun> {
       callsPerPipeline: perPipeline(counts, opts.pipelines),
       peakRps: requests.peakRps,
       peakRpsByRegion: requests.peakRpsByRegion ?? {},
-      limits: Object.fromEntries(Object.keys(counts).map((a) => [a, DOCUMENTED_LIMITS[a] ?? DEFAULT_LIMIT])),
+      makespanMs,
+      makespanBound: { ...bound, share: LIMIT_SHARE },
+      makespanRatio: bound.ms > 0 ? Math.round((makespanMs / bound.ms) * 1000) / 1000 : NaN,
+      limits: Object.fromEntries(Object.keys(counts).map((a) => [a, limitOf(a)])),
+      peakPctByActionRegion,
       throttledFailures: Object.values(throttledByAction).reduce((a, b) => a + b, 0),
       throttledByAction,
       overheadPct: round(quantiles(pipelines.map((p) => overheadPct(p, durations)))),
@@ -294,6 +342,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchRun> {
         max: maxRss,
         maxMinusBaselinePerPipeline: Math.round((maxRss - (baseline?.rssBytes ?? 0)) / opts.pipelines),
       },
+      liveMemory: liveMemory(gcSamples, samples, t0),
       historyEvents: quantiles(described.map((d) => d.historyLength)),
       longestHistory,
       cpuSeconds: {
@@ -308,6 +357,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchRun> {
   } finally {
     await env.close();
     await server?.stop();
+    rmSync(gcDir, { recursive: true, force: true });
   }
 }
 

@@ -3,6 +3,7 @@
  * benchmark (bench/harness.ts), prints the figures against the issue's targets, and writes
  * bench/results/<timestamp>.json plus, with --latest, latest.json and the chart latest.svg. See docs/bench.md.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -38,6 +39,7 @@ interface Opts {
   workers: number;
   budget?: 'process' | 'fleet';
   killOneAfter?: number;
+  gcEveryS: number;
 }
 
 async function main(): Promise<void> {
@@ -71,6 +73,7 @@ async function main(): Promise<void> {
         "rate budget: per worker process, or the fleet's (default fleet when --workers > 1)",
       ).choices(['process', 'fleet']),
     )
+    .option('--gc-every-s <s>', 'force a GC in the worker and record live memory every s seconds (0: off)', int(0), 10)
     .option('--kill-one-after <s>', 'SIGKILL one worker process this many seconds after the start', int(0))
     .option('--out <dir>', 'results directory', path.join(__dirname, 'results'))
     .option('--temporal-address <host:port>', 'use this Temporal server instead of starting a dev server')
@@ -96,6 +99,7 @@ async function main(): Promise<void> {
       workers: opts.workers,
       budget: opts.budget,
       killOneAfterSeconds: opts.killOneAfter,
+      gcEverySeconds: opts.gcEveryS,
       log: (line) => console.log(line),
     });
     runs.push(run);
@@ -105,6 +109,7 @@ async function main(): Promise<void> {
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const doc = {
     startedAt: new Date().toISOString(),
+    uptime: uptime(),
     command: `npm run bench -- ${process.argv.slice(2).join(' ')}`,
     machine: { cpus: os.cpus().length, memoryBytes: os.totalmem(), node: process.version },
     ...(runs.length === 1 ? runs[0] : {}),
@@ -130,6 +135,18 @@ async function main(): Promise<void> {
     );
   }
   if (runs.some((r) => r.completed < r.pipelines)) process.exitCode = 1;
+}
+
+/** `uptime` as the shell prints it: the load on this shared machine goes with every result. */
+function uptime(): string {
+  try {
+    return execFileSync('uptime', { encoding: 'utf8' }).trim();
+  } catch {
+    return `load average: ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(', ')}`;
+  }
 }
 
 main().catch((err) => {

@@ -29,6 +29,8 @@ describe('npm run bench (N = 20)', () => {
       '200',
       '--temporal-address',
       testAddress(),
+      '--gc-every-s',
+      '1',
       '--out',
       out,
       '--latest',
@@ -54,6 +56,18 @@ describe('npm run bench (N = 20)', () => {
     expect(doc.runs).toHaveLength(1);
     expect(doc).toMatchObject({ pipelines: N, completed: N, poller: 'batched', failures: [] });
     expect(doc.regions).toEqual(['ap-guangzhou', 'ap-shanghai']);
+  });
+
+  it('P0: the makespan against the lower bound the limits and durations allow, which no run can beat', () => {
+    const b = doc.makespanBound;
+    expect(b.share).toBe(0.5);
+    expect(b.ms).toBeGreaterThanOrEqual(b.longestChainMs);
+    // The fleet's longest chain (online, launched, terminated: image, snapshot, launch, terminate) at speed-up 20.
+    expect(b.longestChainMs).toBe((60_000 + 30_000 + 10_000 + 5_000) / 20);
+    expect(b.byActionRegion['CreateImage@ap-guangzhou']).toMatchObject({ calls: N / 2, perSecond: 5 });
+    expect(doc.makespanMs).toBeGreaterThanOrEqual(b.ms);
+    expect(doc.makespanRatio).toBeCloseTo(doc.makespanMs / b.ms, 2);
+    expect(doc.peakPctByActionRegion['CreateImage@ap-guangzhou']).toBeGreaterThan(0);
   });
 
   it('P1: a detection latency for every image (and for snapshots and instances)', () => {
@@ -93,6 +107,12 @@ describe('npm run bench (N = 20)', () => {
     expect(doc.rssBytes.max).toBeGreaterThanOrEqual(doc.rssBytes.baseline);
     expect(Number.isFinite(doc.rssBytes.maxMinusBaselinePerPipeline)).toBe(true);
     expect(doc.rssSamples.some((s) => s.inFlight === N)).toBe(true);
+    // Live memory: forced GCs in the worker (main thread and workflow threads) while pipelines ran.
+    expect(doc.liveMemory).not.toBeNull();
+    expect(doc.liveMemory!.steady.samples).toBeGreaterThan(0);
+    expect(doc.liveMemory!.steady.inFlight).toBeGreaterThan(0);
+    expect(doc.liveMemory!.steady.heapUsedBytes).toBeGreaterThan(0);
+    expect(Number.isFinite(doc.liveMemory!.perPipelineBytes.rss)).toBe(true);
     expect(doc.historyEvents.n).toBe(N);
     expect(doc.historyEvents.p50).toBeGreaterThan(10);
     expect(doc.historyEvents.max).toBe(doc.longestHistory?.events);
