@@ -4,7 +4,6 @@
  * ClientToken), wait for it to become NORMAL, and delete it with its bound snapshots. Copies, sharing and
  * the lifecycle use the helpers exported here.
  */
-import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type {
   DescribeImagesRequest,
@@ -148,8 +147,9 @@ export function imageActivities(rt: ActivityRuntime) {
     async createImage(args: CreateImageArgs): Promise<CreateImageOutcome> {
       const ref = pipelineRef();
       // Only a retry can find an image of this run (tagged with its run id); a first attempt skips the two
-      // lookups (a foreign image with the name still surfaces as InvalidImageName.Duplicate below).
-      if (Context.current().info.attempt > 1) {
+      // lookups (a foreign image with the name still surfaces as InvalidImageName.Duplicate below), and so does
+      // a retry whose earlier attempts all gave up in this worker's rate-limit queue before sending anything.
+      if (!rt.api.nothingSentBefore()) {
         const existing = await findOwnImage(rt, args.region, args.imageName, ref);
         if (existing?.ImageId) return { imageId: existing.ImageId, adopted: true };
       }

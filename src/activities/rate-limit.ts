@@ -59,9 +59,19 @@ function abortError(signal: AbortSignal): unknown {
   return signal.reason ?? new Error('aborted');
 }
 
+interface Waiting {
+  /** Smaller goes first: the time the caller's activity was first scheduled (retries keep their place). */
+  priority: number;
+  seq: number;
+  grant(): void;
+}
+
 class RollingWindow {
   private readonly taken: number[] = [];
-  private tail: Promise<void> = Promise.resolve();
+  /** Callers waiting for a token, in (priority, arrival) order. */
+  private readonly queue: Waiting[] = [];
+  private seq = 0;
+  private timer: NodeJS.Timeout | undefined;
 
   constructor(
     /** Calls per second allowed now (may change: the fleet grows or shrinks); below 1, one per 1/x s. */
@@ -69,42 +79,54 @@ class RollingWindow {
     private readonly now: () => number,
   ) {}
 
-  /** Callers queue in order; each waits until its token is free. */
-  acquire(signal?: AbortSignal): Promise<void> {
-    const turn = this.tail.then(() => this.take(signal));
-    this.tail = turn.catch(() => undefined);
-    return turn;
+  get waiting(): number {
+    return this.queue.length;
   }
 
-  private async take(signal?: AbortSignal): Promise<void> {
-    for (;;) {
-      if (signal?.aborted) throw abortError(signal);
+  /** Resolves when a token is the caller's: earliest priority first, ties in arrival order. */
+  acquire(signal?: AbortSignal, priority = this.now()): Promise<void> {
+    if (signal?.aborted) return Promise.reject(abortError(signal));
+    return new Promise<void>((resolve, reject) => {
+      const entry: Waiting = {
+        priority,
+        seq: this.seq++,
+        grant: () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        },
+      };
+      const onAbort = () => {
+        const i = this.queue.indexOf(entry);
+        if (i >= 0) this.queue.splice(i, 1);
+        reject(abortError(signal!));
+        this.pump();
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      let i = this.queue.length; // usually the last: priorities mostly arrive in order
+      while (i > 0 && this.queue[i - 1].priority > priority) i--;
+      this.queue.splice(i, 0, entry);
+      this.pump();
+    });
+  }
+
+  /** Grants tokens to the head of the queue while any are free, then sleeps until the next comes back. */
+  private pump(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    while (this.queue.length) {
       const t = this.now();
       const rate = this.perSecond();
       const [tokens, windowMs] = rate >= 1 ? [Math.floor(rate), WINDOW_MS] : [1, WINDOW_MS / rate];
       while (this.taken.length && this.taken[0] <= t - windowMs) this.taken.shift();
-      if (this.taken.length < tokens) {
-        this.taken.push(t);
+      if (this.taken.length >= tokens) {
+        const wait = this.taken[this.taken.length - tokens] + windowMs - t;
+        this.timer = setTimeout(() => this.pump(), Math.max(1, wait));
         return;
       }
-      await sleep(this.taken[this.taken.length - tokens] + windowMs - t, signal);
+      this.taken.push(t);
+      this.queue.shift()!.grant();
     }
   }
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(done, Math.max(1, ms));
-    function done() {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }
-    function onAbort() {
-      clearTimeout(timer);
-      reject(abortError(signal!));
-    }
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 export class RateLimiter {
@@ -127,14 +149,23 @@ export class RateLimiter {
     return whole / Math.max(1, this.workersIn(region));
   }
 
-  /** Resolves when the caller may send `action` in `region`; rejects if `signal` aborts first. */
-  acquire(action: string, signal?: AbortSignal, region = ''): Promise<void> {
+  /**
+   * Resolves when the caller may send `action` in `region`; rejects if `signal` aborts first. Callers with an
+   * earlier `priority` (epoch ms; default now) go first: an activity passes the time it was first scheduled, so
+   * a retry after its attempt outlasted the queue goes ahead of calls scheduled after it.
+   */
+  acquire(action: string, signal?: AbortSignal, region = '', priority?: number): Promise<void> {
     const key = `${action}@${region}`;
     let w = this.windows.get(key);
     if (!w) {
       w = new RollingWindow(() => this.allowance(action, region), this.now);
       this.windows.set(key, w);
     }
-    return w.acquire(signal);
+    return w.acquire(signal, priority);
+  }
+
+  /** Callers waiting for `action` in `region` (tests, diagnostics). */
+  waiting(action: string, region = ''): number {
+    return this.windows.get(`${action}@${region}`)?.waiting ?? 0;
   }
 }

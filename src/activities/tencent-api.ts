@@ -16,13 +16,51 @@ const READ_BACKOFF_MS = 200;
 export const ATTEMPT_MARGIN_MS = 2000;
 
 const attemptStarts = new WeakMap<Context, number>();
+/** Attempts that have sent a mutation (anything but Describe*). */
+const mutated = new WeakSet<Context>();
+
+/** Activity executions remembered by `QueueExpiries` at most (oldest forgotten first; forgetting is safe). */
+export const QUEUE_EXPIRIES_KEPT = 10_000;
+
+/**
+ * Attempts of an activity that ended in the rate-limit queue without sending any mutation, on this worker.
+ * A retry whose every earlier attempt is here knows that nothing of its own can exist in the cloud, so it
+ * skips the lookups a retry otherwise makes to adopt what an earlier attempt did (#15: at N = 1,000 the
+ * CreateImage queue outlasts a 60 s attempt; each retry cost two DescribeImages just as images flipped).
+ */
+class QueueExpiries {
+  private readonly byExecution = new Map<string, Set<number>>();
+
+  private static key(ctx: Context): string {
+    const wf = ctx.info.workflowExecution;
+    return `${wf?.workflowId}/${wf?.runId}/${ctx.info.activityId}`;
+  }
+
+  record(ctx: Context): void {
+    const key = QueueExpiries.key(ctx);
+    const attempts = this.byExecution.get(key) ?? new Set<number>();
+    attempts.add(ctx.info.attempt);
+    this.byExecution.delete(key); // re-inserted last: the map's order is the eviction order
+    this.byExecution.set(key, attempts);
+    if (this.byExecution.size > QUEUE_EXPIRIES_KEPT) this.byExecution.delete(this.byExecution.keys().next().value!);
+  }
+
+  /** True when every earlier attempt is known to have expired in the queue before sending a mutation. */
+  nothingSentBefore(ctx: Context): boolean {
+    const attempts = this.byExecution.get(QueueExpiries.key(ctx));
+    for (let a = 1; a < ctx.info.attempt; a++) if (!attempts?.has(a)) return false;
+    return true;
+  }
+}
 
 /**
  * The current activity attempt's bound on waiting for the rate limiter: its cancellation, and its
  * start-to-close deadline less a margin. Without it an attempt the server already timed out keeps its
  * place in the queue and spends a token for nothing, and a fleet's burst never drains (found at N = 1,000).
  */
-function attemptBound(outliveCancel: boolean): { signal: AbortSignal; deadline: AbortSignal } | undefined {
+function attemptBound(
+  outliveCancel: boolean,
+): { ctx: Context; signal: AbortSignal; deadline: AbortSignal; priority: number } | undefined {
   let ctx: Context;
   try {
     ctx = Context.current();
@@ -33,7 +71,13 @@ function attemptBound(outliveCancel: boolean): { signal: AbortSignal; deadline: 
   attemptStarts.set(ctx, start);
   const budget = ctx.info.startToCloseTimeoutMs - (Date.now() - start) - ATTEMPT_MARGIN_MS;
   const deadline = AbortSignal.timeout(Math.max(0, budget));
-  return { signal: outliveCancel ? deadline : AbortSignal.any([ctx.cancellationSignal, deadline]), deadline };
+  return {
+    ctx,
+    signal: outliveCancel ? deadline : AbortSignal.any([ctx.cancellationSignal, deadline]),
+    deadline,
+    // First come, first served by when the activity was first scheduled: a retry keeps its place.
+    priority: ctx.info.scheduledTimestampMs || Date.now(),
+  };
 }
 
 export class TencentApi {
@@ -42,11 +86,27 @@ export class TencentApi {
     private readonly limiter: RateLimiter,
     /** Shared pollers serve many activities: no single attempt bounds their calls. */
     private readonly boundByAttempt = true,
+    private readonly expiries = new QueueExpiries(),
   ) {}
 
   /** The same clients and limiter, for callers that work for many activities at once (the pollers). */
   shared(): TencentApi {
-    return new TencentApi(this.clients, this.limiter, false);
+    return new TencentApi(this.clients, this.limiter, false, this.expiries);
+  }
+
+  /**
+   * Inside an activity: true on a first attempt, and on a retry whose earlier attempts all ran on this worker
+   * and gave up in the rate-limit queue before sending any mutation. Then nothing of this execution can exist
+   * in the cloud yet, and the lookups that adopt an earlier attempt's work are skipped. False otherwise.
+   */
+  nothingSentBefore(): boolean {
+    let ctx: Context;
+    try {
+      ctx = Context.current();
+    } catch {
+      return false;
+    }
+    return ctx.info.attempt <= 1 || this.expiries.nothingSentBefore(ctx);
   }
 
   cvm<R>(region: string, action: string, send: (c: CvmClient) => Promise<R>, signal?: AbortSignal): Promise<R> {
@@ -88,14 +148,16 @@ export class TencentApi {
     const queueSignal = bound ? AbortSignal.any(signal ? [signal, bound.signal] : [bound.signal]) : signal;
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.limiter.acquire(action, queueSignal, region);
+        await this.limiter.acquire(action, queueSignal, region, bound?.priority);
       } catch (err) {
         if (!bound?.deadline.aborted || signal?.aborted) throw err;
+        if (!mutated.has(bound.ctx)) this.expiries.record(bound.ctx);
         throw ApplicationFailure.retryable(
           `${action}: the client-side rate-limit queue outlasted this attempt; retrying later`,
           RETRYABLE_TENCENT_ERROR,
         );
       }
+      if (bound && !action.startsWith('Describe')) mutated.add(bound.ctx);
       try {
         return await send();
       } catch (err) {

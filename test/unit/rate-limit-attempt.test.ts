@@ -51,3 +51,46 @@ describe('TencentApi inside an activity attempt', () => {
     expect(String(err)).toMatch(/CANCELLED|cancel/i);
   });
 });
+
+describe('a retry after the queue outlasted its attempt (#15)', () => {
+  const execution = { workflowExecution: { workflowId: 'wf', runId: 'run' }, activityId: '7' };
+  const expireInQueue = (api: TencentApi, attempt: number, sendFirst?: string) =>
+    new MockActivityEnvironment({ ...execution, attempt, startToCloseTimeoutMs: ATTEMPT_MARGIN_MS + 300 }).run(
+      async () => {
+        if (sendFirst) await api.cvm('ap-guangzhou', sendFirst, async () => 'sent');
+        await api.cvm('ap-guangzhou', 'CreateImage', async () => 'first'); // takes the only token
+        return api.cvm('ap-guangzhou', 'CreateImage', async () => 'second').catch((err: unknown) => err);
+      },
+    );
+  const nothingSentBefore = (api: TencentApi, attempt: number, info = execution) =>
+    new MockActivityEnvironment({ ...info, attempt }).run(async () => api.nothingSentBefore());
+
+  it('knows nothing was sent when every earlier attempt gave up in the queue before any mutation', async () => {
+    const limiter = new RateLimiter({ limits: { CreateImage: 2, DescribeImages: 2 }, share: 0.5 });
+    const api = new TencentApi(clients, limiter);
+    expect(await nothingSentBefore(api, 1)).toBe(true); // a first attempt
+    expect(await nothingSentBefore(api, 2)).toBe(false); // attempt 1 unknown here: it may have sent
+    // Attempt 1 sent its CreateImage ("first"), then queued for a second one and gave up: not nothing.
+    expect(await expireInQueue(api, 1)).toBeInstanceOf(ApplicationFailure);
+    expect(await nothingSentBefore(api, 2)).toBe(false);
+  });
+
+  it('a lookup-only attempt that expired counts as nothing sent; another execution does not', async () => {
+    const limiter = new RateLimiter({ limits: { DescribeImages: 2 }, share: 0.5 });
+    const api = new TencentApi(clients, limiter);
+    const lookups = (attempt: number) =>
+      new MockActivityEnvironment({ ...execution, attempt, startToCloseTimeoutMs: ATTEMPT_MARGIN_MS + 300 }).run(
+        async () => {
+          await api.cvm('ap-guangzhou', 'DescribeImages', async () => 'page 1');
+          return api.cvm('ap-guangzhou', 'DescribeImages', async () => 'page 2').catch((err: unknown) => err);
+        },
+      );
+    expect(await lookups(1)).toBeInstanceOf(ApplicationFailure);
+    await new Promise((r) => setTimeout(r, 1200)); // the token comes back
+    expect(await lookups(2)).toBeInstanceOf(ApplicationFailure);
+    expect(await nothingSentBefore(api, 3)).toBe(true);
+    expect(await nothingSentBefore(api.shared(), 3)).toBe(true); // one registry per worker
+    expect(await nothingSentBefore(api, 3, { ...execution, activityId: '8' })).toBe(false);
+    expect(await nothingSentBefore(api, 4)).toBe(false); // attempt 3 ran elsewhere (or sent): unknown
+  });
+});

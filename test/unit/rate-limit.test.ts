@@ -48,3 +48,23 @@ describe('RateLimiter (per action, half the documented limit)', () => {
     await expect(Promise.all([rl.acquire('X'), jest.advanceTimersByTimeAsync(1000)])).resolves.toBeDefined();
   });
 });
+
+describe('RateLimiter order (#15)', () => {
+  beforeEach(() => jest.useFakeTimers({ now: 1_000_000 }));
+  afterEach(() => jest.useRealTimers());
+
+  it('serves the earliest priority first (a retry keeps the place its activity was first scheduled at)', async () => {
+    const rl = new RateLimiter({ limits: { X: 2 } }); // one call per window
+    await rl.acquire('X', undefined, 'r');
+    const order: string[] = [];
+    const late = rl.acquire('X', undefined, 'r', 2_000).then(() => order.push('scheduled at 2000'));
+    const early = rl.acquire('X', undefined, 'r', 1_000).then(() => order.push('scheduled at 1000'));
+    const now = rl.acquire('X', undefined, 'r').then(() => order.push('now'));
+    expect(rl.waiting('X', 'r')).toBe(3);
+    expect(rl.waiting('X', 'elsewhere')).toBe(0);
+    await jest.advanceTimersByTimeAsync(5_000);
+    await Promise.all([late, early, now]);
+    // "now" (the default priority) is later than both: it goes last although it did not arrive last.
+    expect(order).toEqual(['scheduled at 1000', 'scheduled at 2000', 'now']);
+  });
+});
