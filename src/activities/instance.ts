@@ -8,9 +8,9 @@ import { ApplicationFailure } from '@temporalio/common';
 import type {
   DescribeInstancesRequest,
   DescribeInstancesResponse,
+  Image,
   Instance,
 } from 'tencentcloud-sdk-nodejs/tencentcloud/services/cvm/v20170312/cvm_models';
-import { describeImages } from './image';
 import type { ActivityRuntime } from './runtime';
 import type { TencentApi } from './tencent-api';
 import { NON_RETRYABLE, RETRYABLE_TENCENT_ERROR, type InstanceFacts } from '../contract';
@@ -49,16 +49,20 @@ export function instanceActivities(rt: ActivityRuntime) {
     return res.InstanceSet?.find((i) => i.InstanceId === instanceId);
   }
 
-  /** A source image deleted since the launch is UNKNOWN: not provably public, so not imaged online. */
+  /**
+   * A source image deleted since the launch is UNKNOWN: not provably public, so not imaged online. Read through
+   * the region's batched image poller: a fleet's pipelines mostly share a few source images, and N lookups at
+   * once (one DescribeImages each) queued the image waits' polls behind them at N = 1,000 (#15).
+   */
   async function sourceImageType(region: string, imageId: string | undefined): Promise<string> {
     if (!imageId) return 'UNKNOWN';
-    try {
-      const res = await describeImages(rt.api, region, { ImageIds: [imageId] });
-      return res.ImageSet?.find((i) => i.ImageId === imageId)?.ImageType ?? 'UNKNOWN';
-    } catch (err) {
-      if (err instanceof ApplicationFailure && err.type === NON_RETRYABLE.notFound) return 'UNKNOWN';
-      throw err;
-    }
+    const [type] = await waitForAll<Image, string>({
+      poller: rt.pollers.images(region),
+      ids: [imageId],
+      stateOf: (r) => r?.ImageType ?? 'UNKNOWN',
+      decide: (_id, r) => ({ done: r?.ImageType ?? 'UNKNOWN' }),
+    });
+    return type;
   }
 
   return {
