@@ -12,6 +12,7 @@ import { createActivities, type ActivityDeps } from './activities';
 import { budgetQueues, FleetMembership } from './activities/fleet';
 import { RateLimiter } from './activities/rate-limit';
 import { TENCENT_REGIONS } from './workflows/regions';
+import { DEFAULT_MAX_ACTIVITIES } from './worker-defaults';
 
 export type BudgetMode = 'process' | 'fleet';
 
@@ -110,7 +111,7 @@ export async function createFleetWorkers(opts: FleetWorkerOptions): Promise<Work
         taskQueue: q.taskQueue,
         maxConcurrentActivityTaskExecutions:
           q.rate === undefined
-            ? (opts.workflowWorker.maxConcurrentActivityTaskExecutions ?? 200)
+            ? (opts.workflowWorker.maxConcurrentActivityTaskExecutions ?? DEFAULT_MAX_ACTIVITIES)
             : (opts.slotsPerQueue ?? 50),
         // Few tasks per second per queue: one poll in flight each keeps ~100 queues cheap on the server.
         maxConcurrentActivityTaskPolls: 1,

@@ -16,6 +16,7 @@ import { POLLER_MODES, type PollerMode } from './activities/pollers';
 import { readFileSync } from 'node:fs';
 import { checkBundleEncodesFailures, dataConverterFromEnv } from './codec/env';
 import { cloudConfigFromEnv, createTencentClients } from './cloud/clients';
+import { DEFAULT_MAX_ACTIVITIES, DEFAULT_MAX_CACHED_WORKFLOWS } from './worker-defaults';
 import { budgetModeFromEnv, createFleetWorkers, regionsFromEnv, WorkerGroup, type BudgetMode } from './fleet-worker';
 import { taskQueueFromEnv, temporalTargetFromEnv } from './temporal/connection';
 import { OutcomeLogger } from './temporal/outcome-logger';
@@ -59,8 +60,9 @@ export function pollerModeFromEnv(env: NodeJS.ProcessEnv = process.env): PollerM
 }
 
 /**
- * CVM_IMAGE_MAX_ACTIVITIES: activity slots of the worker (default 200). Each pipeline's long wait holds a
- * slot while it waits (cheaply: a registration with the shared poller), so a fleet needs one per pipeline.
+ * CVM_IMAGE_MAX_ACTIVITIES: activity slots of the worker (default DEFAULT_MAX_ACTIVITIES). Each pipeline's long
+ * wait holds a slot while it waits (cheaply: a registration with the shared poller), so a fleet needs one per
+ * pipeline.
  */
 export function maxActivitiesFromEnv(env: NodeJS.ProcessEnv = process.env): number | undefined {
   const raw = env.CVM_IMAGE_MAX_ACTIVITIES;
@@ -72,7 +74,7 @@ export function maxActivitiesFromEnv(env: NodeJS.ProcessEnv = process.env): numb
 }
 
 /**
- * CVM_IMAGE_MAX_CACHED_WORKFLOWS: sticky workflow cache size (SDK default: about 600 per GiB of heap). A
+ * CVM_IMAGE_MAX_CACHED_WORKFLOWS: sticky workflow cache size (default DEFAULT_MAX_CACHED_WORKFLOWS). A
  * pipeline spends minutes waiting between workflow tasks, so a small cache trades a short replay (≤ 100
  * events) per task for memory that no longer grows with the fleet (docs/bench.md).
  */
@@ -127,8 +129,9 @@ function workflowWorkerOptions(opts: CreateWorkerOptions) {
     ...(opts.workflowBundle
       ? { workflowBundle: opts.workflowBundle }
       : { workflowsPath: require.resolve('./workflows') }),
-    maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivityTaskExecutions ?? maxActivitiesFromEnv() ?? 200,
-    ...(maxCachedWorkflowsFromEnv() !== undefined ? { maxCachedWorkflows: maxCachedWorkflowsFromEnv() } : {}),
+    maxConcurrentActivityTaskExecutions:
+      opts.maxConcurrentActivityTaskExecutions ?? maxActivitiesFromEnv() ?? DEFAULT_MAX_ACTIVITIES,
+    maxCachedWorkflows: maxCachedWorkflowsFromEnv() ?? DEFAULT_MAX_CACHED_WORKFLOWS,
     maxHeartbeatThrottleInterval: opts.maxHeartbeatThrottleInterval ?? '5s',
   } satisfies Partial<WorkerOptions>;
 }
