@@ -33,6 +33,10 @@ export const WORKFLOW_FAILURES = {
   compensationIncomplete: 'CompensationIncomplete',
   /** An operator gave up restarting the source instance (abandonRestore). */
   restoreAbandoned: 'RestoreAbandoned',
+  /** bakeImage: the recipe is wrong (a field named); nothing was changed. */
+  invalidRecipe: 'InvalidRecipe',
+  /** bakeImage: a verification step failed on the instance launched from the new image. */
+  recipeVerificationFailed: 'RecipeVerificationFailed',
 } as const;
 
 /** Retryable failure type: throttling, busy resources, network, 5xx, eventual consistency. */

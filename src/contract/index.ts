@@ -12,3 +12,4 @@ export * from './lifecycle';
 export * from './activities';
 export * from './lifecycle-activities';
 export * from './budget';
+export * from './recipe';

@@ -11,6 +11,8 @@ export const INVENTORY_WORKFLOW_TYPE = 'imageInventory';
 export const REFRESH_WORKFLOW_TYPE = 'refreshCustomImage';
 /** The janitor (workflows/reconcile-orphans.ts). */
 export const RECONCILE_WORKFLOW_TYPE = 'reconcileOrphans';
+/** Bake from a recipe (workflows/bake-image.ts). */
+export const BAKE_WORKFLOW_TYPE = 'bakeImage';
 
 /** Recommended workflow id: one pipeline per instance at a time (start with conflict policy FAIL). */
 export function pipelineWorkflowId(region: string, instanceId: string): string {
@@ -34,4 +36,9 @@ export function rotationScheduleId(input: Pick<RotateImagesInput, 'region' | 'im
 
 export function refreshScheduleId(region: string, instanceId: string): string {
   return `cvm-image-refresh/${region}/${instanceId}`;
+}
+
+/** One bake per image name and region at a time (start with conflict policy FAIL). */
+export function bakeWorkflowId(region: string, imageName: string): string {
+  return `cvm-image-bake/${region}/${imageName}`;
 }

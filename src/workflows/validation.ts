@@ -26,7 +26,7 @@ export const DEFAULTS = {
   timeouts: { image: '2h', snapshot: '2h', instance: '30m', agent: '10m' },
 };
 
-const duration = (what: string) =>
+export const duration = (what: string) =>
   z.string().refine((s) => {
     const ms = parseDuration(s);
     return ms !== undefined && ms >= 1000 && ms <= MAX_DURATION_MS;
@@ -36,7 +36,7 @@ const duration = (what: string) =>
 // Lengths in UTF-16 units, as Tencent's API counts them (zod's max counts code points: 31 astral letters pass).
 const atMost = (n: number) => (s: string) => s.length <= n;
 
-const imageName = z
+export const imageName = z
   .string()
   .min(1, 'must not be empty')
   .refine(atMost(60), 'must be at most 60 characters (Tencent limit)')
@@ -46,13 +46,13 @@ const imageName = z
   );
 
 const tagText = /^[\p{L}\p{N} +\-=._:/@]*$/u;
-const tagKey = z
+export const tagKey = z
   .string()
   .min(1, 'tag keys must not be empty')
   .max(127, 'tag keys must be at most 127 characters')
   .regex(tagText, 'tag keys may hold letters, digits, spaces and + - = . _ : / @ only')
   .refine((k) => !RESERVED_TAG_PREFIXES.some((p) => k.toLowerCase().startsWith(p)), 'tag key uses a reserved prefix');
-const tagValue = z
+export const tagValue = z
   .string()
   .max(255, 'must be at most 255 characters')
   .regex(tagText, 'may hold letters, digits, spaces and + - = . _ : / @ only');
