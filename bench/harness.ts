@@ -189,6 +189,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchRun> {
     rmSync(gcDir, { recursive: true, force: true });
     throw err;
   });
+  const readyAt = Date.now();
   try {
     const workerPid = findChild(process.pid, /src\/worker\.ts/);
     if (!workerPid) throw new Error('cannot find the worker process');
@@ -212,6 +213,9 @@ export async function runBench(opts: BenchOptions): Promise<BenchRun> {
         return input;
       },
     );
+    // Live memory's baseline: every worker thread collected and reported once with the worker idle and ready.
+    const baselineDue = readyAt + gcEveryMs + 500;
+    if (gcEveryMs > 0 && Date.now() < baselineDue) await new Promise((r) => setTimeout(r, baselineDue - Date.now()));
     const before = await env.emu.admin.requests();
 
     const workerCpu0 = cpuSeconds(workerPid) ?? 0;
