@@ -75,9 +75,21 @@ function attemptBound(
     ctx,
     signal: outliveCancel ? deadline : AbortSignal.any([ctx.cancellationSignal, deadline]),
     deadline,
-    // First come, first served by when the activity was first scheduled: a retry keeps its place.
-    priority: ctx.info.scheduledTimestampMs || Date.now(),
+    priority: queuePriority(ctx),
   };
+}
+
+/** Temporal's default priority key (1 first … 5 last) for activities that set none. */
+const DEFAULT_PRIORITY_KEY = 3;
+
+/**
+ * An attempt's place in the rate-limit queue: its activity's Temporal priority key first (the workflow sets
+ * it where the order matters, src/workflows/call-priority.ts), then when the activity was first scheduled,
+ * so a retry keeps the place of its first attempt. Epoch ms stay below 1e13, so the key dominates.
+ */
+export function queuePriority(ctx: Context): number {
+  const key = ctx.info.priority?.priorityKey || DEFAULT_PRIORITY_KEY;
+  return key * 1e13 + (ctx.info.scheduledTimestampMs || Date.now());
 }
 
 export class TencentApi {
