@@ -16,11 +16,11 @@ describe('CreateImage order: most cloud work after the image first (#15)', () =>
   });
 
   it("the worker's queue orders by the activity's priority key, then by when it was first scheduled", async () => {
-    const place = (priorityKey: number | undefined, scheduledTimestampMs: number) =>
+    const place = (priorityKey: number | undefined, scheduledTimestampMs: number): Promise<number> =>
       new MockActivityEnvironment({
         scheduledTimestampMs,
         ...(priorityKey ? { priority: { priorityKey } } : {}),
-      }).run(async () => queuePriority(Context.current()));
+      }).run(async () => queuePriority(Context.current())) as Promise<number>;
     const early = 1_764_550_000_000;
     const late = early + 60_000;
     const places = await Promise.all([place(1, late), place(2, early), place(undefined, early), place(3, late)]);
