@@ -5,6 +5,7 @@
 import type { Client } from '@temporalio/client';
 import type { TencentClients } from '../cloud/clients';
 import { FLEET_ROUTING_ACTIVITY, type FleetRouting } from '../contract/budget';
+import { bakeActivities } from './bake';
 import { janitorActivities } from './janitor';
 import { distributionActivities } from './distribution';
 import { guestActivities } from './guest';
@@ -62,6 +63,7 @@ export function createActivities(deps: ActivityDeps) {
     ...inventoryActivities(rt, deps.temporal ? () => deps.temporal! : activityClient),
     ...lifecycleActivities(rt),
     ...distributionActivities(rt),
+    ...bakeActivities(rt),
     ...janitorActivities(rt, deps.temporal ? () => deps.temporal! : activityClient),
     /** Local activity: a run asks once whether its fleet serves the budget queues (src/workflows/budget-routing.ts). */
     async [FLEET_ROUTING_ACTIVITY](): Promise<FleetRouting> {

@@ -6,7 +6,10 @@
 import { createHash } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import type { AutomationAgentInfo } from 'tencentcloud-sdk-nodejs/tencentcloud/services/tat/v20201028/tat_models';
-import type { Instance } from 'tencentcloud-sdk-nodejs/tencentcloud/services/cvm/v20170312/cvm_models';
+import type {
+  Instance,
+  RunInstancesRequest,
+} from 'tencentcloud-sdk-nodejs/tencentcloud/services/cvm/v20170312/cvm_models';
 import { describeInstances } from './instance';
 import { tagList, type ActivityRuntime } from './runtime';
 import {
@@ -23,6 +26,11 @@ import { Context } from '@temporalio/activity';
 /** RunInstances idempotency key: ASCII, at most 64 characters, one per run. */
 export function launchClientToken(ref: PipelineRef): string {
   return `cvm-image-${createHash('sha256').update(`${ref.workflowId}/${ref.runId}`).digest('hex').slice(0, 40)}`;
+}
+
+/** RunInstances, sent from here only (one home per resource): bake.ts launches its builder through this. */
+export function runInstances(rt: ActivityRuntime, region: string, request: RunInstancesRequest) {
+  return rt.api.cvm(region, 'RunInstances', (c) => c.RunInstances(request));
 }
 
 const GONE_STATES = new Set(['SHUTDOWN', 'TERMINATING']);

@@ -3,6 +3,7 @@
  * image to start from, how to provision the builder over TAT, and how to verify an instance launched from
  * the new image. Plain JSON, so the Temporal CLI's `--input-file` takes a recipe converted to JSON as is.
  */
+import { defineQuery } from '@temporalio/workflow';
 import type { CreateCustomImageResult } from './pipeline';
 
 /** A provisioning or verification step, run through TAT (RunCommand) or, for `reboot`, Stop + StartInstances. */
@@ -95,3 +96,6 @@ export interface BakeProgress {
   startedAt: string;
   updatedAt: string;
 }
+
+/** `progress` on a bake run (the same query name as createCustomImage's, its own shape). */
+export const bakeProgressQuery = defineQuery<BakeProgress>('progress');

@@ -1,5 +1,6 @@
 /** Every workflow the worker registers. */
 import { setWorkflowOptions } from '@temporalio/workflow';
+import { bakeImage } from './bake-image';
 import { createCustomImage } from './create-custom-image';
 import { pinnedWhenVersioned } from './versioning';
 
@@ -8,8 +9,10 @@ import { pinnedWhenVersioned } from './versioning';
  * lasts minutes to hours, and its guest scripts (fstab fix, then restore) must come from one build.
  */
 setWorkflowOptions(pinnedWhenVersioned, createCustomImage);
+// A bake's builder is provisioned by one build's steps and imaged by the same build's pipeline.
+setWorkflowOptions(pinnedWhenVersioned, bakeImage);
 
-export { createCustomImage };
+export { createCustomImage, bakeImage };
 export { deleteCustomImage } from './delete-custom-image';
 export { rotateImages } from './rotate-images';
 export { imageInventory } from './image-inventory';

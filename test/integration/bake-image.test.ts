@@ -1,0 +1,110 @@
+/**
+ * bakeImage against the real dev server and the emulator: an example recipe bakes a NORMAL image whose guest
+ * files hold what provisioning wrote, verification runs on an instance launched from it and no instance is
+ * left; a failing provisioning step and a cancel during provisioning leave the cloud as before.
+ */
+import { join } from 'node:path';
+import { CancelledFailure, WorkflowFailedError } from '@temporalio/client';
+import { bakeWorkflowId, type BakeImageInput, type BakeProgress } from '../../src/contract';
+import type { bakeImage } from '../../src/workflows/bake-image';
+import { readRecipe } from '../../src/client/recipe-file';
+import { waitFor } from '../helpers/emulator';
+import { failureOf, leftovers, startBench, type PipelineBench } from '../helpers/pipeline';
+
+jest.setTimeout(90_000);
+
+let bench: PipelineBench;
+beforeAll(async () => {
+  bench = await startBench();
+});
+afterAll(async () => bench?.close());
+
+const start = (recipe: BakeImageInput) =>
+  bench.client.workflow.start<typeof bakeImage>('bakeImage', {
+    taskQueue: bench.taskQueue,
+    workflowId: bakeWorkflowId(recipe.region, recipe.image.name),
+    workflowIdConflictPolicy: 'FAIL',
+    args: [recipe],
+  });
+
+async function noLeftovers(before: Awaited<ReturnType<PipelineBench['emu']['admin']['state']>>) {
+  const { newImages, newSnapshots, newInstances, newDisks } = await leftovers(bench.emu, before);
+  return {
+    newImages: newImages.map((i) => i.id),
+    newSnapshots: newSnapshots.map((s) => s.id),
+    newInstances: newInstances.map((i) => `${i.id} ${i.state}`),
+    newDisks: newDisks.map((d) => d.id),
+  };
+}
+const NOTHING = { newImages: [], newSnapshots: [], newInstances: [], newDisks: [] };
+
+it('bakes recipes/nginx-ubuntu.yaml: NORMAL image with the provisioned files, verified, no instance left', async () => {
+  const recipe = await readRecipe(join(__dirname, '../../recipes/nginx-ubuntu.yaml'));
+  const before = await bench.emu.admin.state();
+  const result = await (await start(recipe)).result();
+
+  expect(result.imageId).toMatch(/^img-/);
+  expect(result.steps.map((s) => `${s.phase}:${s.name}:${s.exitCode}`)).toEqual([
+    'provision:install-nginx:0',
+    'provision:home-page:0',
+    'verify:page-in-place:0',
+  ]);
+  expect(result.steps[2].output).toContain('home page served');
+  const { newImages, newInstances } = await leftovers(bench.emu, before);
+  expect(newInstances).toEqual([]);
+  expect(newImages.map((i) => [i.id, i.state])).toEqual([[result.imageId, 'NORMAL']]);
+  const files = newImages[0].files as Record<string, string>;
+  expect(files['/var/www/html/index.html']).toContain('baked by cvm-image from a recipe');
+  expect(files['/etc/nginx/sites-enabled/default']).toContain('listen 80');
+  // Tencent strips /var/log and .bash_history from an image (seed document, Cautions).
+  expect(Object.keys(files).filter((f) => f.startsWith('/var/log/') || f.endsWith('.bash_history'))).toEqual([]);
+});
+
+it('a failing provisioning step fails the bake with its output and leaves the cloud as before', async () => {
+  const before = await bench.emu.admin.state();
+  const handle = await start({
+    version: 1,
+    region: 'ap-guangzhou',
+    zone: 'ap-guangzhou-3',
+    instanceType: 'S5.MEDIUM2',
+    baseImage: { osName: 'Ubuntu Server 22.04 LTS 64bit' },
+    image: { name: 'bake-fails' },
+    provision: [
+      { name: 'writes', file: { path: '/opt/x.txt', content: 'x' } },
+      { name: 'breaks', shell: 'echo "token=s3cret oops"; exit 3' },
+    ],
+  });
+  const err = await failureOf(handle);
+  expect(err.type).toBe('GuestCommandFailed');
+  expect(err.message).toMatch(/exit code 3/);
+  expect(err.message).toContain('token=***');
+  expect(err.message).not.toContain('s3cret');
+  expect(err.message).toMatch(/undone: terminate the builder instance ins-/);
+  expect(await noLeftovers(before)).toEqual(NOTHING);
+});
+
+it('a cancel during provisioning leaves the cloud as before', async () => {
+  const before = await bench.emu.admin.state();
+  const handle = await start({
+    version: 1,
+    region: 'ap-guangzhou',
+    zone: 'ap-guangzhou-3',
+    instanceType: 'S5.MEDIUM2',
+    baseImage: { osName: 'Ubuntu Server 22.04 LTS 64bit' },
+    image: { name: 'bake-cancelled' },
+    provision: [{ name: 'slow', timeout: '1m', shell: 'sleep 2; echo done' }],
+  });
+  await waitFor(
+    async () => ((await handle.query<BakeProgress>('progress')).stage === 'provisioning' ? true : undefined),
+    { what: 'the bake to be provisioning', timeoutMs: 30_000 },
+  );
+  await handle.cancel();
+  const err = await handle.result().then(
+    () => undefined,
+    (e) => e,
+  );
+  expect(err).toBeInstanceOf(WorkflowFailedError);
+  expect((err as WorkflowFailedError).cause).toBeInstanceOf(CancelledFailure);
+  expect((await handle.query<BakeProgress>('progress')).undone?.[0]).toMatch(/terminate the builder instance ins-/);
+  expect(await noLeftovers(before)).toEqual(NOTHING);
+});
