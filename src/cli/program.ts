@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
 import { approveCommand, rejectCommand } from './commands/approval';
+import { bakeCommand } from './commands/bake';
 import { cancelCommand } from './commands/cancel';
 import { cleanupCommand } from './commands/cleanup';
 import { codecServerCommand } from './commands/codec-server';
@@ -39,6 +40,7 @@ export function buildProgram(io: CliIO = defaultIO): Command {
     });
   for (const command of [
     createCommand(io),
+    bakeCommand(io),
     statusCommand(io),
     approveCommand(io),
     rejectCommand(io),

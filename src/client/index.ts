@@ -8,3 +8,4 @@ export * from './inventory';
 /** The workflow's own input check, so a service (and the CLI) can refuse bad input before starting a run. */
 export { validateInput, type FieldProblem } from '../workflows/validation';
 export * from './lifecycle';
+export * from './bake';
