@@ -8,7 +8,7 @@ import { CancelledFailure, WorkflowFailedError } from '@temporalio/client';
 import { bakeWorkflowId, type BakeImageInput, type BakeProgress } from '../../src/contract';
 import type { bakeImage } from '../../src/workflows/bake-image';
 import { readRecipe } from '../../src/client/recipe-file';
-import { waitFor } from '../helpers/emulator';
+import { FAST_DURATIONS, waitFor } from '../helpers/emulator';
 import { failureOf, leftovers, startBench, type PipelineBench } from '../helpers/pipeline';
 
 jest.setTimeout(90_000);
@@ -83,7 +83,14 @@ it('a failing provisioning step fails the bake with its output and leaves the cl
   expect(await noLeftovers(before)).toEqual(NOTHING);
 });
 
-it('a cancel during provisioning leaves the cloud as before', async () => {
+// The chaos invariant for a bake: a cancel at each stage that changed the cloud leaves it as before.
+it.each([
+  ['launching-builder', { instanceLaunchMs: 2500 }],
+  ['provisioning', {}],
+  ['imaging', { imageCreateMs: 3000 }],
+  ['verifying', {}],
+] as const)('a cancel during %s leaves the cloud as before', async (stage, slow) => {
+  await bench.emu.admin.config({ durations: { ...FAST_DURATIONS, ...slow } });
   const before = await bench.emu.admin.state();
   const handle = await start({
     version: 1,
@@ -91,20 +98,26 @@ it('a cancel during provisioning leaves the cloud as before', async () => {
     zone: 'ap-guangzhou-3',
     instanceType: 'S5.MEDIUM2',
     baseImage: { osName: 'Ubuntu Server 22.04 LTS 64bit' },
-    image: { name: 'bake-cancelled' },
+    image: { name: `bake-cancelled-${stage}` },
+    dataDisks: [{ sizeGb: 20 }],
     provision: [{ name: 'slow', timeout: '1m', shell: 'sleep 2; echo done' }],
+    verify: [{ name: 'slow-check', timeout: '1m', shell: 'sleep 2; echo ok' }],
   });
-  await waitFor(
-    async () => ((await handle.query<BakeProgress>('progress')).stage === 'provisioning' ? true : undefined),
-    { what: 'the bake to be provisioning', timeoutMs: 30_000 },
-  );
+  await waitFor(async () => ((await handle.query<BakeProgress>('progress')).stage === stage ? true : undefined), {
+    what: `the bake to be ${stage}`,
+    timeoutMs: 30_000,
+    intervalMs: 20,
+  });
   await handle.cancel();
   const err = await handle.result().then(
     () => undefined,
     (e) => e,
   );
+  await bench.emu.admin.config({ durations: FAST_DURATIONS });
   expect(err).toBeInstanceOf(WorkflowFailedError);
   expect((err as WorkflowFailedError).cause).toBeInstanceOf(CancelledFailure);
-  expect((await handle.query<BakeProgress>('progress')).undone?.[0]).toMatch(/terminate the builder instance ins-/);
+  expect((await handle.query<BakeProgress>('progress')).undone?.join('; ')).toMatch(
+    /terminate the builder instance ins-/,
+  );
   expect(await noLeftovers(before)).toEqual(NOTHING);
 });
