@@ -167,6 +167,15 @@ export function guestActivities(rt: ActivityRuntime) {
     },
 
     /**
+     * Online imaging (#13 item 3): flushes the guest's page cache to its disks (`sync`) right before the
+     * image and data-disk snapshots, which keep only data already written ("Creating Snapshot", Tencent CBS
+     * docs, product/362/5755). The result is still only crash-consistent: writes go on after the flush.
+     */
+    async syncGuest(target: GuestRef): Promise<void> {
+      await runShell(rt, target.region, target.instanceId, 'sync', 'cvm-image-pipeline.sync');
+    },
+
+    /**
      * On a launched instance: the data-disk lines the image carries commented out (this run's marker) made
      * active again with nofail, and mounted. `lines` is what older workflow code passes; the lines are read
      * from the instance's own /etc/fstab instead, so none travels through the history.

@@ -89,6 +89,12 @@ export interface CreateCustomImageResult {
   snapshotIds: string[];
   launchedInstanceIds: string[];
   shutdownPerformed: boolean;
+  /**
+   * How the data-disk snapshots (and the image) were taken: with the instance STOPPED (consistent), or
+   * online after a guest `sync` (crash-consistent: like a power cut at that moment). Absent on runs with no
+   * data-disk snapshots and on runs recorded before #13 item 3.
+   */
+  dataDiskConsistency?: 'stopped' | 'crash-consistent';
   stages: StageRecord[];
   warnings: string[];
   dryRun?: boolean;

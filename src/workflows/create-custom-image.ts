@@ -29,7 +29,13 @@ import { PipelineTracker } from './progress';
 import type { PipelineRun } from './run-context';
 import { checkQuota } from './quota-step';
 import { Saga, compensationIncomplete } from './saga';
-import { snapshotDataDisks } from './snapshot-step';
+import {
+  awaitDataDiskSnapshots,
+  createDataDiskSnapshots,
+  flushGuest,
+  SNAPSHOTS_WITH_IMAGE_PATCH,
+  snapshotDataDisks,
+} from './snapshot-step';
 import { SourceRestore } from './source-restore';
 import { failureType, stageFailure, withUndone } from './stage-failure';
 import { invalidInput, validateInput } from './validation';
@@ -193,6 +199,16 @@ export async function createCustomImage(raw: CreateCustomImageInput): Promise<Cr
       result.shutdownPerformed = true;
     }
 
+    // #13 item 3: data-disk snapshots taken with the image, inside the window where this run keeps the
+    // instance stopped (before StartInstances), instead of from the running application after the restart.
+    const wantsSnapshots = dataDisks === 'snapshot' && pipeline.instance.dataDisks.length > 0;
+    const snapshotsWithImage = wantsSnapshots && patched(SNAPSHOTS_WITH_IMAGE_PATCH);
+    if (snapshotsWithImage) {
+      const quiet = result.shutdownPerformed || pipeline.instance.state === 'STOPPED';
+      result.dataDiskConsistency = quiet ? 'stopped' : 'crash-consistent';
+      if (!quiet) await flushGuest(pipeline);
+    }
+
     // 7. CreateImage: tagged with the run, adopted on a retry instead of made twice.
     tracker.enter('creating-image', `CreateImage "${input.imageName}" from ${input.instanceId}`);
     const made: { imageId?: string } = {}; // learned after the undo step is registered
@@ -243,6 +259,8 @@ export async function createCustomImage(raw: CreateCustomImageInput): Promise<Cr
     tracker.setImage(imageId);
     if (created.adopted) warnings.push(`adopted image ${imageId} made by an earlier attempt of this run`);
 
+    const pending = snapshotsWithImage ? await createDataDiskSnapshots(pipeline) : undefined;
+
     // 8. Long wait in the worker until NORMAL (CREATEFAILED fails at once), bounded by timeouts.image.
     tracker.enter('waiting-for-image', `image ${imageId} is being created`, `image ${imageId} to become NORMAL`);
     const ready = await run(
@@ -265,8 +283,15 @@ export async function createCustomImage(raw: CreateCustomImageInput): Promise<Cr
     }
 
     // 10. Best practice: each data disk travels as a snapshot, to become the new instance's data disk.
-    const snapshots =
-      dataDisks === 'snapshot' && instance.dataDisks.length
+    if (pending)
+      tracker.enter(
+        'snapshotting-data-disks',
+        `data-disk snapshots ${pending.snapshotIds.join(', ')} are being created`,
+        `snapshots ${pending.snapshotIds.join(', ')} to become NORMAL`,
+      );
+    const snapshots = pending
+      ? await awaitDataDiskSnapshots(pipeline, pending)
+      : dataDisks === 'snapshot' && instance.dataDisks.length
         ? await snapshotDataDisks(pipeline)
         : { snapshotIds: [], disks: [] };
     result.snapshotIds = snapshots.snapshotIds;

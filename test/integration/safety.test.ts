@@ -256,3 +256,45 @@ describe('the janitor on a schedule', () => {
     }
   });
 });
+
+describe('#13 item 3: data-disk snapshots inside the stopped window', () => {
+  /** Activity types in the order the run scheduled them. */
+  async function scheduled(handle: { fetchHistory(): Promise<{ events?: unknown[] | null }> }): Promise<string[]> {
+    const history = await handle.fetchHistory();
+    return (history.events ?? []).flatMap((e) => {
+      const name = (e as { activityTaskScheduledEventAttributes?: { activityType?: { name?: string } } })
+        .activityTaskScheduledEventAttributes?.activityType?.name;
+      return name ? [name] : [];
+    });
+  }
+
+  it('stopped by the run: CreateSnapshot of the data disk before StartInstances, result says "stopped"', async () => {
+    const { emu } = bench;
+    const instanceId = await emu.admin.createInstance(
+      onlineInstanceWithDataDisk({ createdTime: '2017-03-01T00:00:00Z' }),
+    );
+    const handle = await bench.start({ region: REGION, instanceId, imageName: 'quiet-window' });
+    const result = await handle.result();
+    expect(result.shutdownPerformed).toBe(true);
+    expect(result.snapshotIds).toHaveLength(1);
+    expect(result.dataDiskConsistency).toBe('stopped');
+    const order = await scheduled(handle);
+    expect(order.indexOf('createSnapshot')).toBeGreaterThan(order.indexOf('stopInstance'));
+    expect(order.indexOf('createSnapshot')).toBeLessThan(order.indexOf('startInstance'));
+    expect((await instanceView(emu, instanceId)).state).toBe('RUNNING');
+  });
+
+  it('online: sync in the guest over TAT before the image, result says "crash-consistent"', async () => {
+    const { emu } = bench;
+    const instanceId = await emu.admin.createInstance(onlineInstanceWithDataDisk());
+    const handle = await bench.start({ region: REGION, instanceId, imageName: 'online-sync' });
+    const result = await handle.result();
+    expect(result.shutdownPerformed).toBe(false);
+    expect(result.dataDiskConsistency).toBe('crash-consistent');
+    const order = await scheduled(handle);
+    expect(order.indexOf('syncGuest')).toBeGreaterThan(-1);
+    expect(order.indexOf('syncGuest')).toBeLessThan(order.indexOf('createImage'));
+    expect(order.indexOf('createSnapshot')).toBeLessThan(order.indexOf('waitForImage'));
+    expect(result.warnings.join('\n')).not.toMatch(/could not run sync/);
+  });
+});
