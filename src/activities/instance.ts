@@ -152,7 +152,9 @@ export function instanceActivities(rt: ActivityRuntime) {
         ids: args.instanceIds,
         stateOf: (r) => r?.InstanceState ?? 'missing',
         decide: (id, r) => {
-          if (args.target === 'GONE') return r ? { wait: true } : { done: id };
+          // A LAUNCH_FAILED instance may stay listed: TerminateInstances refuses it (documented code
+          // UnsupportedOperation.InstanceStateLaunchFailed); nothing more can be done about it.
+          if (args.target === 'GONE') return r && r.InstanceState !== 'LAUNCH_FAILED' ? { wait: true } : { done: id };
           if (!r) return missing(id, 'instance');
           const state = r.InstanceState ?? '';
           if (state === args.target && r.LatestOperationState !== 'OPERATING') return { done: id };

@@ -21,9 +21,13 @@ import {
   type PipelineRef,
 } from '../contract';
 import { pipelineRef, waitForAll } from './waiting';
-import { Context } from '@temporalio/activity';
+import { Context, log } from '@temporalio/activity';
+import { codeOf } from './tencent-api';
 
 /** RunInstances idempotency key: ASCII, at most 64 characters, one per run. */
+/** RunInstances' documented SystemDisk.DiskSize default (cvm api.json). */
+const SYSTEM_DISK_DEFAULT_GB = 50;
+
 export function launchClientToken(ref: PipelineRef): string {
   return `cvm-image-${createHash('sha256').update(`${ref.workflowId}/${ref.runId}`).digest('hex').slice(0, 40)}`;
 }
@@ -34,6 +38,7 @@ export function runInstances(rt: ActivityRuntime, region: string, request: RunIn
 }
 
 const GONE_STATES = new Set(['SHUTDOWN', 'TERMINATING']);
+const LAUNCH_FAILED_REFUSAL = 'UnsupportedOperation.InstanceStateLaunchFailed';
 
 export function launchActivities(rt: ActivityRuntime) {
   async function taggedInstances(region: string, ref: PipelineRef): Promise<Instance[]> {
@@ -44,9 +49,28 @@ export function launchActivities(rt: ActivityRuntime) {
     return res.InstanceSet ?? [];
   }
 
+  /**
+   * What RunInstances must be told, since it assumes nothing (cvm api.json RunInstancesRequest): without
+   * DataDisks "默认不购买数据盘" (no data disks are bought, even from a whole-machine image), and the
+   * system disk defaults to 50 GB (SystemDisk.DiskSize). So the image's own size and, when the caller
+   * names no data disks, its data-disk snapshots (Image.SnapshotSet) are stated explicitly.
+   */
+  async function launchPlan(args: LaunchArgs): Promise<{ systemDiskGb?: number; dataDisks: LaunchArgs['dataDisks'] }> {
+    const res = await rt.api.cvm(args.region, 'DescribeImages', (c) => c.DescribeImages({ ImageIds: [args.imageId] }));
+    const image = res.ImageSet?.[0];
+    const size = image?.ImageSize;
+    const systemDiskGb = size && size > SYSTEM_DISK_DEFAULT_GB ? size : undefined;
+    if (args.dataDisks.length) return { systemDiskGb, dataDisks: args.dataDisks };
+    const dataDisks = (image?.SnapshotSet ?? [])
+      .filter((snap) => snap.DiskUsage === 'DATA_DISK' && snap.SnapshotId && snap.DiskSize)
+      .map((snap) => ({ snapshotId: snap.SnapshotId!, sizeGb: snap.DiskSize! }));
+    return { systemDiskGb, dataDisks };
+  }
+
   return {
     async launchInstances(args: LaunchArgs): Promise<string[]> {
       const ref = pipelineRef();
+      const image = await launchPlan(args);
       const res = await rt.api.cvm(args.region, 'RunInstances', (c) =>
         c.RunInstances({
           ImageId: args.imageId,
@@ -54,9 +78,9 @@ export function launchActivities(rt: ActivityRuntime) {
           InstanceType: args.instanceType,
           InstanceCount: args.count,
           InstanceName: `from-${args.imageId}`,
-          // None given: a whole-machine image brings its own data disks.
-          DataDisks: args.dataDisks.length
-            ? args.dataDisks.map((d) => ({
+          SystemDisk: image.systemDiskGb ? { DiskSize: image.systemDiskGb } : undefined,
+          DataDisks: image.dataDisks.length
+            ? image.dataDisks.map((d) => ({
                 DiskSize: d.sizeGb,
                 DiskType: d.diskType,
                 SnapshotId: d.snapshotId,
@@ -126,8 +150,23 @@ export function launchActivities(rt: ActivityRuntime) {
       const alive = (res.InstanceSet ?? [])
         .filter((i) => i.InstanceId && !GONE_STATES.has(i.InstanceState ?? ''))
         .map((i) => i.InstanceId!);
-      if (alive.length) {
-        await rt.api.cvm(region, 'TerminateInstances', (c) => c.TerminateInstances({ InstanceIds: alive }));
+      const failed = (res.InstanceSet ?? [])
+        .filter((i) => i.InstanceState === 'LAUNCH_FAILED')
+        .map((i) => i.InstanceId!);
+      const live = alive.filter((id) => !failed.includes(id));
+      if (live.length) {
+        await rt.api.cvm(region, 'TerminateInstances', (c) => c.TerminateInstances({ InstanceIds: live }));
+      }
+      // TerminateInstances documents UnsupportedOperation.InstanceStateLaunchFailed (Go SDK cvm client.go) and
+      // no doc says how a LAUNCH_FAILED instance goes away: each is asked on its own (so one refusal never
+      // blocks the others), and that refusal counts as done; either answer is coped with.
+      for (const id of failed) {
+        try {
+          await rt.api.cvm(region, 'TerminateInstances', (c) => c.TerminateInstances({ InstanceIds: [id] }));
+        } catch (err) {
+          if (codeOf(err) !== LAUNCH_FAILED_REFUSAL) throw err;
+          log.warn('a LAUNCH_FAILED instance cannot be terminated; Tencent keeps it unbilled', { instanceId: id });
+        }
       }
       return [...ids];
     },

@@ -135,7 +135,7 @@ describe('RunInstances', () => {
       await errorCode(
         cvm().RunInstances({ ImageId: 'img-487zeit5', Placement: zone, DataDisks: [{ DiskSize: 50, SnapshotId }] }),
       ),
-    ).toBe('InvalidParameterValue');
+    ).toBe('FailedOperation.SnapshotSizeLargerThanDataSize');
     const r = await cvm().RunInstances({
       ImageId: 'img-487zeit5',
       Placement: zone,
@@ -154,5 +154,22 @@ describe('RunInstances', () => {
     await emu.admin.clearFaults();
     const failed = await waitState(r.InstanceIdSet![0], 'LAUNCH_FAILED');
     expect(failed.LatestOperationState).toBe('FAILED');
+    // TerminateInstances documents UnsupportedOperation.InstanceStateLaunchFailed.
+    expect(await errorCode(cvm().TerminateInstances({ InstanceIds: [r.InstanceIdSet![0]] }))).toBe(
+      'UnsupportedOperation.InstanceStateLaunchFailed',
+    );
+  });
+
+  it('buys no data disks without DataDisks, even from a whole-machine image; system disk 50 GB by default', async () => {
+    const src = await emu.admin.createInstance({ state: 'STOPPED', dataDisks: [{ sizeGb: 20 }] });
+    const diskId = (await describe1(src)).DataDisks![0].DiskId!;
+    const { ImageId } = await cvm().CreateImage({ ImageName: 'whole', InstanceId: src, DataDiskIds: [diskId] });
+    await waitFor(
+      async () => (await cvm().DescribeImages({ ImageIds: [ImageId!] })).ImageSet![0].ImageState === 'NORMAL',
+    );
+    const r = await cvm().RunInstances({ ImageId: ImageId!, Placement: { Zone: 'ap-guangzhou-3' } });
+    const inst = await describe1(r.InstanceIdSet![0]);
+    expect(inst.DataDisks ?? []).toEqual([]);
+    expect(inst.SystemDisk?.DiskSize).toBe(50);
   });
 });

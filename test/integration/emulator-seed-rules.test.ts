@@ -99,7 +99,11 @@ it('boots normally once the data-disk line is commented out, or when the disk co
   const src = await source();
   const dataDisk = (await cvm().DescribeInstances({ InstanceIds: [src] })).InstanceSet![0].DataDisks![0].DiskId!;
   const whole = await bake(src, 'whole', [dataDisk]); // whole-machine image: the data disk travels with it
-  const withDisk = await launch(whole);
+  // RunInstances buys no data disk unless DataDisks states it (cvm api.json): the image's snapshot is named.
+  const snap = (await cvm().DescribeImages({ ImageIds: [whole] })).ImageSet![0].SnapshotSet!.find(
+    (x) => x.DiskUsage === 'DATA_DISK',
+  )!;
+  const withDisk = await launch(whole, { DataDisks: [{ DiskSize: snap.DiskSize, SnapshotId: snap.SnapshotId }] });
   expect(await agentStatus(withDisk)).toBe('Online');
 
   // Comment the line out over TAT, as the pipeline does, then bake a system-disk-only image.

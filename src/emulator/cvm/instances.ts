@@ -126,7 +126,8 @@ function startInstances(params: Params, ctx: ActionContext): Body<cvm.StartInsta
 }
 
 function terminateInstances(params: Params, ctx: ActionContext): Body<cvm.TerminateInstancesResponse> {
-  const recs = targets(params, ctx, ['RUNNING', 'STOPPED', 'LAUNCH_FAILED'], 'TerminateInstances');
+  // LAUNCH_FAILED is refused: TerminateInstances documents UnsupportedOperation.InstanceStateLaunchFailed.
+  const recs = targets(params, ctx, ['RUNNING', 'STOPPED'], 'TerminateInstances');
   dryRun(params);
   const at = ctx.now + ctx.world.durations.instanceTerminateMs;
   for (const rec of recs) {

@@ -53,14 +53,10 @@ function resolveImage(ctx: ActionContext, imageId: string): ImageRecord {
   return img;
 }
 
-function planDataDisks(ctx: ActionContext, raw: cvm.DataDisk[] | undefined, image: ImageRecord): PlannedDisk[] {
-  if (raw === undefined) {
-    // A whole-machine image brings its data disks along.
-    return image.snapshotIds
-      .map((id) => ctx.world.store.state.snapshots[id])
-      .filter((s) => s && s.diskUsage === 'DATA_DISK')
-      .map((snap) => ({ sizeGb: snap.sizeGb, snapshot: snap, deleteWithInstance: true }));
-  }
+function planDataDisks(ctx: ActionContext, raw: cvm.DataDisk[] | undefined): PlannedDisk[] {
+  // "若不指定该参数，则默认不购买数据盘" (RunInstancesRequest.DataDisks, cvm api.json): without DataDisks no
+  // data disk is bought, whatever the image holds.
+  if (raw === undefined) return [];
   if (raw.length > DEVICES.length - 1) throw invalidValue('DataDisks', `at most ${DEVICES.length - 1} data disks`);
   return raw.map((d, i) => {
     const field = `DataDisks.${i}`;
@@ -70,7 +66,11 @@ function planDataDisks(ctx: ActionContext, raw: cvm.DataDisk[] | undefined, imag
       throw invalidValue(`${field}.DiskSize`, 'must be an integer between 10 and 32000 GB');
     }
     if (snapshot && size < snapshot.sizeGb) {
-      throw invalidValue(`${field}.DiskSize`, `must be at least the snapshot size ${snapshot.sizeGb} GB`);
+      // Documented for RunInstances: FailedOperation.SnapshotSizeLargerThanDataSize (Go SDK cvm client.go).
+      throw new ApiError(
+        'FailedOperation.SnapshotSizeLargerThanDataSize',
+        `\`${field}.DiskSize\` ${size} GB is smaller than its snapshot (${snapshot.sizeGb} GB).`,
+      );
     }
     const del = d.DeleteWithInstance as unknown;
     return {
@@ -102,11 +102,12 @@ function runInstances(params: Params, ctx: ActionContext): Body<cvm.RunInstances
     throw new ApiError('InvalidInstanceName.TooLong', '`InstanceName` is longer than 128.');
   const image = resolveImage(ctx, imageId);
   const sysRaw = p.raw('SystemDisk') as cvm.SystemDisk | undefined;
-  const sysSize = sysRaw?.DiskSize === undefined ? Math.max(50, image.sizeGb) : Number(sysRaw.DiskSize);
+  // SystemDisk.DiskSize: "默认值为 50" (cvm api.json); an image larger than that needs it stated.
+  const sysSize = sysRaw?.DiskSize === undefined ? 50 : Number(sysRaw.DiskSize);
   if (!Number.isInteger(sysSize) || sysSize < image.sizeGb || sysSize > 2048) {
     throw invalidValue('SystemDisk.DiskSize', `must be an integer between the image size ${image.sizeGb} and 2048 GB`);
   }
-  const dataPlan = planDataDisks(ctx, p.list<cvm.DataDisk>('DataDisks'), image);
+  const dataPlan = planDataDisks(ctx, p.list<cvm.DataDisk>('DataDisks'));
   const tags = tagsFor('instance', p.raw('TagSpecification'));
   if (p.bool('DryRun')) throw new ApiError('DryRunOperation', 'The request would have succeeded; DryRun is set.');
 
