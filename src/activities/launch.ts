@@ -24,10 +24,10 @@ import { pipelineRef, waitForAll } from './waiting';
 import { Context, log } from '@temporalio/activity';
 import { codeOf } from './tencent-api';
 
-/** RunInstances idempotency key: ASCII, at most 64 characters, one per run. */
 /** RunInstances' documented SystemDisk.DiskSize default (cvm api.json). */
 const SYSTEM_DISK_DEFAULT_GB = 50;
 
+/** RunInstances idempotency key: ASCII, at most 64 characters, one per run. */
 export function launchClientToken(ref: PipelineRef): string {
   return `cvm-image-${createHash('sha256').update(`${ref.workflowId}/${ref.runId}`).digest('hex').slice(0, 40)}`;
 }
@@ -165,7 +165,9 @@ export function launchActivities(rt: ActivityRuntime) {
           await rt.api.cvm(region, 'TerminateInstances', (c) => c.TerminateInstances({ InstanceIds: [id] }));
         } catch (err) {
           if (codeOf(err) !== LAUNCH_FAILED_REFUSAL) throw err;
-          log.warn('a LAUNCH_FAILED instance cannot be terminated; Tencent keeps it unbilled', { instanceId: id });
+          log.warn('a LAUNCH_FAILED instance cannot be terminated (documented refusal); nothing more to do', {
+            instanceId: id,
+          });
         }
       }
       return [...ids];

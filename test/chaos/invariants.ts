@@ -122,9 +122,11 @@ export function checkInvariants(
 
     // Anything else carrying the run's tag: a duplicate when the run completed, an orphan when it did not.
     const extraKind: ViolationKind = done ? 'duplicate' : 'orphan';
-    const judge = (what: string, list: (Tagged & { snapshotIds?: string[] })[], expected: string[]) => {
+    const judge = (what: string, list: (Tagged & { snapshotIds?: string[]; state?: string })[], expected: string[]) => {
       for (const r of taggedWith(list, w)) {
         accounted.add(r.id);
+        // TerminateInstances refuses LAUNCH_FAILED instances (documented); no doc says how they go away.
+        if (what === 'instance' && r.state === 'LAUNCH_FAILED') continue;
         r.snapshotIds?.forEach((id) => accounted.add(id)); // an extra image's bound snapshots are part of it
         if (!expected.includes(r.id))
           add({ kind: extraKind, workflowId: w, resource: r.id, detail: `${what} tagged with the run, not reported` });
@@ -175,6 +177,7 @@ export function checkInvariants(
   for (const d of state.disks) {
     if (baseline.disks.has(d.id) || accounted.has(d.id)) continue;
     if (d.instanceId && keptInstances.has(d.instanceId)) continue; // a kept instance's own disks
+    if (d.instanceId && instances.get(d.instanceId)?.state === 'LAUNCH_FAILED') continue; // see judge()
     orphan(d.id, `disk ${d.usage} ${d.instanceId ? `on ${d.instanceId}` : 'unattached'}`);
   }
 

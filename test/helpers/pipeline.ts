@@ -140,9 +140,14 @@ export async function leftovers(emu: TestEmulator, before: EmulatorStateView) {
   const known = <T extends { id: string }>(list: T[]) => new Set(list.map((x) => x.id));
   const newImages = after.images.filter((i) => !known(before.images).has(i.id));
   const newSnapshots = after.snapshots.filter((s) => !known(before.snapshots).has(s.id));
-  const newInstances = after.instances.filter((i) => !known(before.instances).has(i.id));
-  const newDisks = after.disks.filter((d) => !known(before.disks).has(d.id));
-  return { after, newImages, newSnapshots, newInstances, newDisks };
+  const launched = after.instances.filter((i) => !known(before.instances).has(i.id));
+  // TerminateInstances refuses LAUNCH_FAILED instances (UnsupportedOperation.InstanceStateLaunchFailed) and no
+  // doc says how one goes away: they are listed apart, for the test to check the run named them.
+  const launchFailed = launched.filter((i) => i.state === 'LAUNCH_FAILED');
+  const newInstances = launched.filter((i) => i.state !== 'LAUNCH_FAILED');
+  const failedIds = new Set(launchFailed.map((i) => i.id));
+  const newDisks = after.disks.filter((d) => !known(before.disks).has(d.id) && !failedIds.has(d.instanceId ?? ''));
+  return { after, newImages, newSnapshots, newInstances, newDisks, launchFailed };
 }
 
 export async function instanceView(emu: TestEmulator, instanceId: string) {

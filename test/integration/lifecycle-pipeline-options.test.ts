@@ -122,8 +122,11 @@ describe('copyToRegions and shareWith', () => {
     });
     const failure = await failureOf(handle);
     expect(failure.type).toBe('LaunchFailed');
-    const { newImages, newSnapshots, newInstances } = await leftovers(bench.emu, before);
+    const { newImages, newSnapshots, newInstances, launchFailed } = await leftovers(bench.emu, before);
     expect({ newImages, newSnapshots, newInstances }).toEqual({ newImages: [], newSnapshots: [], newInstances: [] });
+    // The LAUNCH_FAILED instance Tencent refuses to terminate is named in the failure.
+    expect(launchFailed).toHaveLength(1);
+    expect(failure.message).toContain(launchFailed[0].id);
     // Both undo steps ran (newest first), before the image itself was deleted.
     const history = await handle.fetchHistory();
     const undone = (history.events ?? [])

@@ -40,7 +40,8 @@ async function failsCleanly(
   const handle = await bench.start({ region: REGION, instanceId, ...input });
   const failure = await failureOf(handle);
   expect(failure.type).toBe(type);
-  const { newImages, newSnapshots, newInstances, newDisks } = await leftovers(emu, state0);
+  const { newImages, newSnapshots, newInstances, newDisks, launchFailed } = await leftovers(emu, state0);
+  for (const i of launchFailed) expect(failure.message).toContain(i.id);
   expect({ newImages, newSnapshots, newInstances, newDisks }).toEqual({
     newImages: [],
     newSnapshots: [],
