@@ -87,11 +87,22 @@ export function maxCachedWorkflowsFromEnv(env: NodeJS.ProcessEnv = process.env):
   return n;
 }
 
+/** CVM_IMAGE_LATE_SETTLE_MS: the settle window for late-applied calls (default: src/activities/reconcile.ts). */
+function lateSettleFromEnv(): number | undefined {
+  const raw = process.env.CVM_IMAGE_LATE_SETTLE_MS;
+  if (raw === undefined || raw === '') return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0)
+    throw new Error(`CVM_IMAGE_LATE_SETTLE_MS must be a whole number ≥ 0, got "${raw}"`);
+  return n;
+}
+
 function activityDeps(opts: CreateWorkerOptions): ActivityDeps {
   return {
     clients: createTencentClients(cloudConfigFromEnv()),
     pollIntervalMs: pollIntervalFromEnv(),
     pollerMode: pollerModeFromEnv(),
+    lateCallSettleMs: lateSettleFromEnv(),
     ...opts.deps,
   };
 }

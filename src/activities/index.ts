@@ -16,6 +16,7 @@ import { launchActivities } from './launch';
 import { lifecycleActivities } from './lifecycle';
 import { Pollers, type PollerMode } from './pollers';
 import { quotaActivities } from './quota';
+import { reconcileActivities } from './reconcile';
 import { RateLimiter } from './rate-limit';
 import type { ActivityRuntime } from './runtime';
 import { snapshotActivities } from './snapshot';
@@ -33,6 +34,8 @@ export interface ActivityDeps {
   visibilityGraceMs?: number;
   /** Temporal client for visibility queries (images in use); defaults to the activity context's client. */
   temporal?: Client;
+  /** How long the run's final reconciliation waits for unanswered mutations to land (src/activities/reconcile.ts). */
+  lateCallSettleMs?: number;
   /** Fleet mode: this worker serves the (class, region) budget queues (docs/scale-out.md). */
   fleet?: boolean;
 }
@@ -64,6 +67,7 @@ export function createActivities(deps: ActivityDeps) {
     ...lifecycleActivities(rt),
     ...distributionActivities(rt),
     ...bakeActivities(rt),
+    ...reconcileActivities(rt, deps.lateCallSettleMs),
     ...janitorActivities(rt, deps.temporal ? () => deps.temporal! : activityClient),
     /** Local activity: a run asks once whether its fleet serves the budget queues (src/workflows/budget-routing.ts). */
     async [FLEET_ROUTING_ACTIVITY](): Promise<FleetRouting> {

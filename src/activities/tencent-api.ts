@@ -92,18 +92,44 @@ export function queuePriority(ctx: Context): number {
   return key * 1e13 + (ctx.info.scheduledTimestampMs || Date.now());
 }
 
+/**
+ * Mutations a client gave up on without Tencent's answer (timeout, reset connection: no RequestId), per
+ * workflow run, on this worker: Tencent may still apply them (#19 item 1). The run's final reconciliation
+ * waits a settle window after the last one (src/activities/reconcile.ts).
+ */
+export class UnansweredMutations {
+  private readonly lastByRun = new Map<string, number>();
+  /** When this worker process began: a call left unanswered by an earlier process is not in the map. */
+  readonly since = Date.now();
+
+  record(runId: string, at = Date.now()): void {
+    this.lastByRun.delete(runId);
+    this.lastByRun.set(runId, at);
+    if (this.lastByRun.size > QUEUE_EXPIRIES_KEPT) this.lastByRun.delete(this.lastByRun.keys().next().value!);
+  }
+
+  last(runId: string): number | undefined {
+    return this.lastByRun.get(runId);
+  }
+}
+
 export class TencentApi {
+  readonly unanswered: UnansweredMutations;
+
   constructor(
     private readonly clients: TencentClients,
     private readonly limiter: RateLimiter,
     /** Shared pollers serve many activities: no single attempt bounds their calls. */
     private readonly boundByAttempt = true,
     private readonly expiries = new QueueExpiries(),
-  ) {}
+    unanswered = new UnansweredMutations(),
+  ) {
+    this.unanswered = unanswered;
+  }
 
   /** The same clients and limiter, for callers that work for many activities at once (the pollers). */
   shared(): TencentApi {
-    return new TencentApi(this.clients, this.limiter, false, this.expiries);
+    return new TencentApi(this.clients, this.limiter, false, this.expiries, this.unanswered);
   }
 
   /**
@@ -173,6 +199,10 @@ export class TencentApi {
       try {
         return await send();
       } catch (err) {
+        // No RequestId: Tencent never answered, so it may still apply this mutation later.
+        const runId = bound?.ctx.info.workflowExecution?.runId;
+        if (runId && !action.startsWith('Describe') && !(err as { requestId?: string } | null)?.requestId)
+          this.unanswered.record(runId);
         const failure = classify(err, action);
         if (failure.nonRetryable || attempt >= tries || signal?.aborted) throw failure;
         await new Promise((r) => setTimeout(r, READ_BACKOFF_MS * 2 ** (attempt - 1)));

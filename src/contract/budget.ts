@@ -47,6 +47,8 @@ export const ACTIVITY_BUDGET_CLASS: Readonly<Record<string, BudgetClass>> = {
   verifyAgentsOnline: 'wait',
   waitForImagesGone: 'wait',
   waitForSnapshotsGone: 'wait',
+  // Mostly a settle wait; its few mutations still pass the per-action rate limiter.
+  reconcileRun: 'wait',
 };
 
 /** The task queue of a budget class in a region, derived from the workflow's own task queue. */

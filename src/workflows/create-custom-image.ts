@@ -26,6 +26,7 @@ import { fstabRefusal, planFstabFix, planGuestPrep } from './fstab-step';
 import { launchAndVerify } from './launch-step';
 import { formatDuration } from './durations';
 import { PipelineTracker } from './progress';
+import { RECONCILE_PATCH, reconcileLateCalls, type LateCheck } from './reconcile-step';
 import type { PipelineRun } from './run-context';
 import { checkQuota } from './quota-step';
 import { Saga, compensationIncomplete } from './saga';
@@ -65,6 +66,8 @@ export async function createCustomImage(raw: CreateCustomImageInput): Promise<Cr
     stages: tracker.stages,
     warnings,
   };
+  /** Set once the run may change the cloud: what its final reconciliation re-checks. */
+  let late: LateCheck | undefined;
 
   try {
     // 1. Validate before any cloud call.
@@ -146,6 +149,8 @@ export async function createCustomImage(raw: CreateCustomImageInput): Promise<Cr
       warnings.push(`approval was required but no shutdown is needed (${shutdown.reason})`);
     }
 
+    late = { pipeline, fstabEdited: false };
+
     // 5. Guest preparation: data-disk lines out of /etc/fstab (seed caution), or refuse in check mode.
     let fstabLines: FstabLine[] = [];
     let forgetFstab = () => {};
@@ -165,6 +170,7 @@ export async function createCustomImage(raw: CreateCustomImageInput): Promise<Cr
             run(undo.restoreFstab, `Undo: restore /etc/fstab on ${input.instanceId}`, [where]).then(() => undefined),
         });
         const fix = planFstabFix(input.instanceId, where, dataDisks);
+        late.fstabEdited = true;
         const fixed = await run(calls.fixFstab, fix.summary, [fix.args]).catch((err) => {
           // TAT refused to deliver the script (agent offline, instance not running): nothing ran.
           if (failureType(err) === NON_RETRYABLE.guestAgentOffline) forgetFstab();
@@ -306,6 +312,9 @@ export async function createCustomImage(raw: CreateCustomImageInput): Promise<Cr
       result.launchedInstanceIds = await launchAndVerify(pipeline, plan);
     }
 
+    // 12. Calls the cloud applied after the client gave up: source, fstab and stray resources made right.
+    if (patched(RECONCILE_PATCH)) await reconcileLateCalls(late, result, (text) => warnings.push(text));
+
     tracker.enter('completed', `image ${imageId} is ready`);
     return result;
   } catch (err) {
@@ -320,6 +329,13 @@ export async function createCustomImage(raw: CreateCustomImageInput): Promise<Cr
         tracker.enter('failed', `cleanup incomplete: ${leaks.map((l) => l.resources.join(', ')).join('; ')}`);
         throw compensationIncomplete(leaks, failure);
       }
+    }
+    if (late && patched(RECONCILE_PATCH)) {
+      const notes: string[] = [];
+      await reconcileLateCalls(late, undefined, (text) => notes.push(text)).catch((e: Error) =>
+        notes.push(`reconciling late-applied calls failed: ${e.message}`),
+      );
+      if (notes.length) tracker.undid([...saga.undone, ...notes.map((step) => ({ step, resources: [] }))]);
     }
     const { failedStage, undone } = tracker.progress;
     const undoneText = undone?.length ? `undone: ${undone.join('; ')}` : 'nothing to undo (no change had been made)';
