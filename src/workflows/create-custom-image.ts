@@ -149,7 +149,8 @@ export async function createCustomImage(raw: CreateCustomImageInput): Promise<Cr
       warnings.push(`approval was required but no shutdown is needed (${shutdown.reason})`);
     }
 
-    late = { pipeline, fstabEdited: false };
+    // From the first mutation on, the run's final reconciliation re-checks what a late call may change.
+    const mutating = () => (late ??= { pipeline, fstabEdited: false });
 
     // 5. Guest preparation: data-disk lines out of /etc/fstab (seed caution), or refuse in check mode.
     let fstabLines: FstabLine[] = [];
@@ -170,10 +171,13 @@ export async function createCustomImage(raw: CreateCustomImageInput): Promise<Cr
             run(undo.restoreFstab, `Undo: restore /etc/fstab on ${input.instanceId}`, [where]).then(() => undefined),
         });
         const fix = planFstabFix(input.instanceId, where, dataDisks);
-        late.fstabEdited = true;
+        mutating().fstabEdited = true;
         const fixed = await run(calls.fixFstab, fix.summary, [fix.args]).catch((err) => {
           // TAT refused to deliver the script (agent offline, instance not running): nothing ran.
-          if (failureType(err) === NON_RETRYABLE.guestAgentOffline) forgetFstab();
+          if (failureType(err) === NON_RETRYABLE.guestAgentOffline) {
+            forgetFstab();
+            mutating().fstabEdited = false;
+          }
           throw err;
         });
         fstabLines = fixed.dataLines;
@@ -190,6 +194,7 @@ export async function createCustomImage(raw: CreateCustomImageInput): Promise<Cr
         `stopping ${input.instanceId}: ${shutdown.reason}`,
         `instance ${input.instanceId} to be STOPPED`,
       );
+      mutating();
       forgetStart = saga.add({
         name: 'start the instance again',
         resources: () => [input.instanceId],
@@ -218,6 +223,7 @@ export async function createCustomImage(raw: CreateCustomImageInput): Promise<Cr
     // 7. CreateImage: tagged with the run, adopted on a retry instead of made twice.
     tracker.enter('creating-image', `CreateImage "${input.imageName}" from ${input.instanceId}`);
     const made: { imageId?: string } = {}; // learned after the undo step is registered
+    const lateCheck = mutating();
     saga.add({
       name: 'delete image (with its bound snapshots)',
       removesImage: true,
@@ -313,7 +319,7 @@ export async function createCustomImage(raw: CreateCustomImageInput): Promise<Cr
     }
 
     // 12. Calls the cloud applied after the client gave up: source, fstab and stray resources made right.
-    if (patched(RECONCILE_PATCH)) await reconcileLateCalls(late, result, (text) => warnings.push(text));
+    if (patched(RECONCILE_PATCH)) await reconcileLateCalls(lateCheck, result, (text) => warnings.push(text));
 
     tracker.enter('completed', `image ${imageId} is ready`);
     return result;

@@ -70,7 +70,7 @@ describe('createCustomImage undoes its work on failure', () => {
       .filter((n): n is string => !!n);
     // Newest first: the image, then the instance is started, then /etc/fstab is restored (TAT needs it running).
     const tail = undone.slice(undone.indexOf('deleteImage'));
-    expect(tail).toEqual(['deleteImage', 'startInstance', 'waitForInstances', 'restoreFstab']);
+    expect(tail).toEqual(['deleteImage', 'startInstance', 'waitForInstances', 'restoreFstab', 'reconcileRun']);
   });
 
   it('a data-disk snapshot that fails: snapshot and image deleted', async () => {
