@@ -33,8 +33,10 @@ export interface LiveMemory {
   baseline: LiveSample;
   /** The median sample while at least 90 % of the most pipelines ever in flight were. */
   steady: LiveSample & { samples: number };
-  /** (steady − baseline) ÷ pipelines in flight at steady state. */
+  /** (steady − baseline) ÷ pipelines in flight at steady state: includes the worker's one-off warm-up. */
   perPipelineBytes: { rss: number; heapUsed: number };
+  /** (steady − after) ÷ pipelines in flight at steady state: what the pipelines held and gave back. */
+  releasedPerPipelineBytes: { rss: number; heapUsed: number };
   /** Least-squares slope against pipelines in flight, every sample from the baseline on. */
   slopeBytes: { rss: number; heapUsed: number };
   /** The last sample, once every pipeline had ended: what stays behind. */
@@ -86,14 +88,17 @@ export function liveMemory(gc: GcSample[], rss: RssSample[], startedAtMs: number
     inFlight: median('inFlight'),
     samples: plateau.length,
   };
-  const per = (k: 'rssBytes' | 'heapUsedBytes') => Math.round((steady[k] - baseline[k]) / steady.inFlight);
+  const after = samples[samples.length - 1];
+  const per = (k: 'rssBytes' | 'heapUsedBytes', from: LiveSample = baseline) =>
+    Math.round((steady[k] - from[k]) / steady.inFlight);
   const fit = (k: 'rssBytes' | 'heapUsedBytes') => Math.round(slope(from.map((s) => ({ x: s.inFlight, y: s[k] }))));
   return {
     samples,
     baseline,
     steady,
     perPipelineBytes: { rss: per('rssBytes'), heapUsed: per('heapUsedBytes') },
+    releasedPerPipelineBytes: { rss: per('rssBytes', after), heapUsed: per('heapUsedBytes', after) },
     slopeBytes: { rss: fit('rssBytes'), heapUsed: fit('heapUsedBytes') },
-    after: samples[samples.length - 1],
+    after,
   };
 }

@@ -55,7 +55,9 @@ describe('live memory after forced GC (bench/live-memory.ts), by hand', () => {
     // Plateau (≥ 9 in flight): RSS 130, 150, 140 → median 140; heap 37, 37, 48 → 37.
     expect(m.steady).toMatchObject({ rssBytes: 140 * MB, heapUsedBytes: 37 * MB, inFlight: 10, samples: 3 });
     expect(m.perPipelineBytes).toEqual({ rss: 3 * MB, heapUsed: Math.round(2.2 * MB) });
-    expect(m.after).toMatchObject({ t: 30_000, rssBytes: 120 * MB });
+    expect(m.after).toMatchObject({ t: 30_000, rssBytes: 120 * MB, heapUsedBytes: 15 * MB });
+    // Given back once all ended: RSS (140 − 120) / 10, heap (37 − 15) / 10.
+    expect(m.releasedPerPipelineBytes).toEqual({ rss: 2 * MB, heapUsed: Math.round(2.2 * MB) });
     expect(m.slopeBytes.rss).toBeGreaterThan(0);
   });
 
