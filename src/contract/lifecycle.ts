@@ -2,6 +2,7 @@
  * The lifecycle workflows' contracts: deleteCustomImage, rotateImages, imageInventory and
  * refreshCustomImage. Plain JSON a person can type on the Temporal CLI; the client and CLI use these names.
  */
+import type { BakeImageResult, Recipe } from './recipe';
 import type { ImageSnapshot } from './lifecycle-activities';
 import type { CreateCustomImageInput, CreateCustomImageResult } from './pipeline';
 
@@ -108,10 +109,17 @@ export interface RefreshCustomImageInput {
   pipeline: CreateCustomImageInput;
 }
 
+/** A nightly rebuild from scratch: bakeImage from this recipe, its image.name a prefix like `pipeline.imageName`. */
+export interface RefreshFromRecipeInput {
+  recipe: Recipe;
+}
+
 export interface RefreshCustomImageResult {
   imageName: string;
   workflowId: string;
   result: CreateCustomImageResult;
+  /** From a recipe: the bake's result (its `image` is `result`). */
+  bake?: BakeImageResult;
 }
 
 /** Default snapshot price for the estimate: CNY per GB and month (an assumption; set yours). */

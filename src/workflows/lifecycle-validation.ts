@@ -12,6 +12,7 @@ import {
   type DeleteCustomImageInput,
   type ImageInventoryInput,
   type RefreshCustomImageInput,
+  type RefreshFromRecipeInput,
   type RotateImagesInput,
 } from '../contract';
 import { fieldProblems, refuse } from './refusal';
@@ -97,7 +98,23 @@ export function validateInventoryInput(raw: unknown): Required<ImageInventoryInp
 }
 
 /** Only the name prefix is checked here; createCustomImage validates the whole input with the final name. */
-export function validateRefreshInput(raw: unknown): RefreshCustomImageInput {
+export function validateRefreshInput(raw: unknown): RefreshCustomImageInput | RefreshFromRecipeInput {
+  if (raw && typeof raw === 'object' && 'recipe' in raw) {
+    // bakeImage validates the whole recipe with its final name; here the input's shape and the prefix.
+    const parsed = z
+      .strictObject({
+        recipe: z.looseObject({
+          image: z.looseObject({
+            name: z
+              .string({ error: 'is required' })
+              .refine((s) => s.length <= MAX_PREFIX, `the name prefix must be at most ${MAX_PREFIX} characters`),
+          }),
+        }),
+      })
+      .safeParse(raw);
+    if (!parsed.success) throw fail('refreshCustomImage', parsed.error);
+    return raw as RefreshFromRecipeInput;
+  }
   check('refreshCustomImage', raw);
   return raw as RefreshCustomImageInput;
 }

@@ -11,21 +11,33 @@ import {
   refreshSuffix,
   type RefreshCustomImageInput,
   type RefreshCustomImageResult,
+  type RefreshFromRecipeInput,
+  type Recipe,
+  BAKE_WORKFLOW_TYPE,
+  bakeWorkflowId,
   CvmInstanceId,
   CvmPipelineStage,
   CvmRegion,
   pipelineWorkflowId,
 } from '../contract';
 import { validateRefreshInput } from './lifecycle-validation';
+import { validateRecipe } from './recipe-validation';
+import type { bakeImage } from './bake-image';
 import { validateInput } from './validation';
 
 /** Set by Temporal on every workflow a schedule starts. */
 const ScheduledStartTime = defineSearchAttributeKey('TemporalScheduledStartTime', SearchAttributeType.DATETIME);
 
-export async function refreshCustomImage(raw: RefreshCustomImageInput): Promise<RefreshCustomImageResult> {
-  const { pipeline } = validateRefreshInput(raw);
+export async function refreshCustomImage(
+  raw: RefreshCustomImageInput | RefreshFromRecipeInput,
+): Promise<RefreshCustomImageResult> {
+  const valid = validateRefreshInput(raw);
   const info = workflowInfo();
   const at = info.typedSearchAttributes.get(ScheduledStartTime) ?? info.runStartTime;
+  // From a recipe (#18): rebuilt from scratch by bakeImage. A new input shape, so runs of the pipeline
+  // shape replay as before.
+  if ('recipe' in valid) return refreshFromRecipe(valid.recipe, at);
+  const { pipeline } = valid;
   const input = { ...pipeline, imageName: `${pipeline.imageName}${refreshSuffix(at)}` };
   validateInput(input); // the whole input with its final name, before a child is started
   const workflowId = pipelineWorkflowId(input.region, input.instanceId);
@@ -43,4 +55,18 @@ export async function refreshCustomImage(raw: RefreshCustomImageInput): Promise<
     ],
   });
   return { imageName: input.imageName, workflowId, result };
+}
+
+async function refreshFromRecipe(raw: Recipe, at: Date): Promise<RefreshCustomImageResult> {
+  const recipe = validateRecipe({ ...raw, image: { ...raw.image, name: `${raw.image.name}${refreshSuffix(at)}` } });
+  const workflowId = bakeWorkflowId(recipe.region, recipe.image.name);
+  const bake = await executeChild<typeof bakeImage>(BAKE_WORKFLOW_TYPE, {
+    workflowId,
+    args: [recipe],
+    // Terminating the refresh cancels the bake, which terminates its builder and undoes its image.
+    parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
+    staticSummary: `Scheduled rebuild: image \`${recipe.image.name}\` baked from a recipe in ${recipe.region}`,
+    typedSearchAttributes: [{ key: CvmRegion, value: recipe.region }],
+  });
+  return { imageName: recipe.image.name, workflowId, result: bake.image!, bake };
 }

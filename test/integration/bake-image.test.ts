@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { CancelledFailure, WorkflowFailedError } from '@temporalio/client';
 import { bakeWorkflowId, type BakeImageInput, type BakeProgress } from '../../src/contract';
 import type { bakeImage } from '../../src/workflows/bake-image';
+import type { refreshCustomImage } from '../../src/workflows/refresh-custom-image';
 import { readRecipe } from '../../src/client/recipe-file';
 import { FAST_DURATIONS, waitFor } from '../helpers/emulator';
 import { failureOf, leftovers, startBench, type PipelineBench } from '../helpers/pipeline';
@@ -120,4 +121,32 @@ it.each([
     /terminate the builder instance ins-/,
   );
   expect(await noLeftovers(before)).toEqual(NOTHING);
+});
+
+it('refreshCustomImage rebuilds from a recipe: a dated image name, baked from scratch', async () => {
+  const before = await bench.emu.admin.state();
+  const handle = await bench.client.workflow.start<typeof refreshCustomImage>('refreshCustomImage', {
+    taskQueue: bench.taskQueue,
+    workflowId: 'refresh-from-recipe',
+    args: [
+      {
+        recipe: {
+          version: 1,
+          region: 'ap-guangzhou',
+          zone: 'ap-guangzhou-3',
+          instanceType: 'S5.MEDIUM2',
+          baseImage: { osName: 'Ubuntu Server 22.04 LTS 64bit' },
+          image: { name: 'nightly' },
+          provision: [{ name: 'stamp', file: { path: '/etc/nightly', content: 'rebuilt' } }],
+        },
+      },
+    ],
+  });
+  const out = await handle.result();
+  expect(out.imageName).toMatch(/^nightly-\d{8}-\d{6}$/);
+  expect(out.workflowId).toBe(`cvm-image-bake/ap-guangzhou/${out.imageName}`);
+  const { newImages, newInstances } = await leftovers(bench.emu, before);
+  expect(newInstances).toEqual([]);
+  expect(newImages.map((i) => [i.id, i.name, i.state])).toEqual([[out.result.imageId, out.imageName, 'NORMAL']]);
+  expect((newImages[0].files as Record<string, string>)['/etc/nightly']).toBe('rebuilt');
 });
