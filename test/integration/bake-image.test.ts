@@ -150,3 +150,29 @@ it('refreshCustomImage rebuilds from a recipe: a dated image name, baked from sc
   expect(newImages.map((i) => [i.id, i.name, i.state])).toEqual([[out.result.imageId, out.imageName, 'NORMAL']]);
   expect((newImages[0].files as Record<string, string>)['/etc/nightly']).toBe('rebuilt');
 });
+
+it('a bad recipe is refused by the workflow itself, naming the field, with nothing changed', async () => {
+  const before = await bench.emu.admin.state();
+  const base = {
+    version: 1 as const,
+    region: 'ap-guangzhou',
+    zone: 'ap-guangzhou-3',
+    instanceType: 'S5.MEDIUM2',
+    image: { name: 'bake-refused' },
+    provision: [{ name: 'a', shell: 'true' }],
+  };
+  const unknownOs = await failureOf(await start({ ...base, baseImage: { osName: 'Plan 9 from Bell Labs' } }));
+  expect(unknownOs.type).toBe('InvalidRecipe');
+  expect(unknownOs.message).toMatch(/baseImage\.osName: no public image named "Plan 9 from Bell Labs"/);
+  const badZone = await failureOf(
+    await start({
+      ...base,
+      image: { name: 'bake-refused-2' },
+      zone: 'ap-beijing-1',
+      baseImage: { imageId: 'img-487zeit5' },
+    }),
+  );
+  expect(badZone.type).toBe('InvalidRecipe');
+  expect(badZone.message).toMatch(/zone: must be a zone of region ap-guangzhou/);
+  expect(await noLeftovers(before)).toEqual(NOTHING);
+});
