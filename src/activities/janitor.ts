@@ -12,7 +12,7 @@ import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-w
 import type { Image, Instance } from 'tencentcloud-sdk-nodejs/tencentcloud/services/cvm/v20170312/cvm_models';
 import type { Snapshot } from 'tencentcloud-sdk-nodejs/tencentcloud/services/cbs/v20170312/cbs_models';
 import { CvmInstanceId, RECONCILE_WORKFLOW_TYPE, TAG_RUN_ID, TAG_WORKFLOW_ID, WORKFLOW_TYPE } from '../contract';
-import type { ImageCopy } from './distribution';
+import type { CopyArgs, ImageCopy } from './distribution';
 import { describeImages } from './image';
 import { describeInstances } from './instance';
 import { describeSnapshots } from './snapshot';
@@ -36,6 +36,12 @@ export interface OrphanRun {
   instanceIds: string[];
   /** Copies in other regions the run's history recorded (SyncImages copies carry no tags). */
   copies: ImageCopy[];
+  /**
+   * Namesakes a copy step cut short may have made: untagged private images with the image's name in a
+   * destination region, created while that step ran. Listed, never deleted, when the janitor cannot tell
+   * which one is the run's (more than one candidate in a region).
+   */
+  unsureCopies?: ImageCopy[];
   /** The source instance, when the run's history shows it stopped it or edited /etc/fstab without undoing. */
   source?: { instanceId: string; start: boolean; restoreFstab: boolean };
 }
@@ -86,11 +92,17 @@ async function readHistory(client: Client, workflowId: string, runId: string) {
   const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
   const typeOf = new Map<string, string>();
   const completed: { type: string; result?: temporal.api.common.v1.IPayloads | null }[] = [];
+  const copySteps = new Map<string, { input?: temporal.api.common.v1.IPayloads | null; at: number }>();
+  let closedAt = 0;
   for (const e of history.events ?? []) {
+    const at = Number(e.eventTime?.seconds ?? 0) * 1000;
+    closedAt = Math.max(closedAt, at);
     const scheduled = e.activityTaskScheduledEventAttributes;
     if (scheduled) typeOf.set(String(e.eventId), scheduled.activityType?.name ?? '');
+    if (scheduled?.activityType?.name === 'copyImage') copySteps.set(String(e.eventId), { input: scheduled.input, at });
     const done = e.activityTaskCompletedEventAttributes;
     if (done) completed.push({ type: typeOf.get(String(done.scheduledEventId)) ?? '', result: done.result });
+    if (done) copySteps.delete(String(done.scheduledEventId));
   }
   const scheduledTypes = [...typeOf.values()];
   const last = (t: string) => completed.map((c) => c.type).lastIndexOf(t);
@@ -106,13 +118,38 @@ async function readHistory(client: Client, workflowId: string, runId: string) {
     for (const copy of value ?? []) if (!copies.some((k) => k.imageId === copy.imageId)) copies.push(copy);
   }
   const deletedCopies = last('deleteImageCopies') >= 0;
+  // A copy step that never completed (the run was terminated mid-copy): SyncImages may have made copies
+  // whose ids reached no history. What it was asked (regions, name) and when bound where to look for them.
+  const unfinishedCopies: UnfinishedCopy[] = [];
+  for (const step of copySteps.values()) {
+    const args = await decodeFromPayloadsAtIndex<CopyArgs>(
+      client.options.loadedDataConverter,
+      0,
+      step.input?.payloads ?? [],
+    );
+    if (args) unfinishedCopies.push({ args, from: step.at, to: closedAt });
+  }
   return {
+    unfinishedCopies: deletedCopies ? [] : unfinishedCopies,
     start: stopped >= 0 && last('startInstance') < stopped,
     // restoreFstab is safe to repeat: it restores only lines carrying the run's own marker.
     restoreFstab: fixAttempted && last('restoreFstab') < 0,
     copies: deletedCopies ? [] : copies,
   };
 }
+
+interface UnfinishedCopy {
+  args: CopyArgs;
+  /** The copy step's scheduling and the run's last event, epoch ms. */
+  from: number;
+  to: number;
+}
+
+/**
+ * Tencent's CreatedTime has second precision and its clock is not ours; an activity also runs on after its
+ * run is terminated, until its next heartbeat (the pollers' interval, well under this).
+ */
+const COPY_WINDOW_MARGIN_MS = 5 * 60_000;
 
 /** Runs whose source an earlier, completed janitor pass of the region already restored. */
 async function sourcesHandled(client: Client, region: string, since: string): Promise<Set<Key>> {
@@ -163,7 +200,54 @@ export function janitorActivities(rt: ActivityRuntime, temporal: TemporalClientS
     return byRun;
   }
 
+  /**
+   * The copies an unfinished copy step made. SyncImages copies carry no tags and name no source (see
+   * distribution.ts ownCopy), so a copy is recognised as a run's own only when it is the one untagged
+   * private namesake in its region created inside the step's window; a tagged namesake is another run's
+   * CreateImage, never a copy. Two or more candidates: none is claimed, all are reported as unsure.
+   */
+  async function copiesMadeBetween({ args, from, to }: UnfinishedCopy) {
+    const copies: ImageCopy[] = [];
+    const unsure: ImageCopy[] = [];
+    for (const region of args.destinationRegions) {
+      const res = await describeImages(rt.api, region, {
+        Filters: [{ Name: 'image-name', Values: [args.imageName] }],
+        Limit: 100,
+      });
+      const candidates = (res.ImageSet ?? []).filter((i) => {
+        const created = Date.parse(i.CreatedTime ?? '');
+        return (
+          i.ImageName === args.imageName &&
+          i.ImageType === 'PRIVATE_IMAGE' &&
+          !tag(i.Tags, TAG_RUN_ID) &&
+          created >= from - COPY_WINDOW_MARGIN_MS &&
+          created <= to + COPY_WINDOW_MARGIN_MS
+        );
+      });
+      const found = candidates.map((i) => ({ region, imageId: i.ImageId! }));
+      if (found.length === 1) copies.push(found[0]);
+      else unsure.push(...found);
+    }
+    return { copies, unsure };
+  }
+
   return {
+    /** The copies in other regions a pipeline run made (its history), for deleteCustomImage (#13 item 11). */
+    async findRunCopies({ workflowId, runId }: { workflowId: string; runId: string }): Promise<ImageCopy[]> {
+      let h: Awaited<ReturnType<typeof readHistory>>;
+      try {
+        h = await readHistory(temporal(), workflowId, runId);
+      } catch (err) {
+        if ((err as Error).name === 'WorkflowNotFoundError') return []; // past retention: nothing to go by
+        throw err;
+      }
+      const copies = [...h.copies];
+      for (const u of h.unfinishedCopies)
+        for (const c of (await copiesMadeBetween(u)).copies)
+          if (!copies.some((k) => k.imageId === c.imageId)) copies.push(c);
+      return copies;
+    },
+
     /** The closed runs of `region` that left something behind, and what (see the module comment). */
     async findOrphans({ region, closedWithinHours = 24 * 7 }: { region: string; closedWithinHours?: number }) {
       const client = temporal();
@@ -206,12 +290,17 @@ export function janitorActivities(rt: ActivityRuntime, temporal: TemporalClientS
           })),
           snapshotIds: c.snapshots.map((s) => s.SnapshotId!),
           instanceIds: c.instances.map((i) => i.InstanceId!),
-          copies: h.copies,
+          copies: [...h.copies],
           source:
             instanceId && (h.start || h.restoreFstab)
               ? { instanceId, start: h.start, restoreFstab: h.restoreFstab }
               : undefined,
         };
+        for (const u of h.unfinishedCopies) {
+          const { copies, unsure } = await copiesMadeBetween(u);
+          for (const c of copies) if (!run.copies.some((k) => k.imageId === c.imageId)) run.copies.push(c);
+          if (unsure.length) run.unsureCopies = [...(run.unsureCopies ?? []), ...unsure];
+        }
         // Its history never changes: an earlier janitor pass that restored this source is the record.
         if (handled.has(key(run.workflowId, run.runId))) run.source = undefined;
         // A pipeline running on the same instance now (started after this run ended) owns its state.

@@ -25,6 +25,8 @@ export interface DeleteCustomImageResult {
   keptSnapshots: { snapshotId: string; imageIds: string[] }[];
   /** The GB of snapshots that no longer cost anything. */
   freedSnapshotGb: number;
+  /** Copies of the image in other regions that its run made (copyToRegions), deleted with it (#13 item 11). */
+  deletedCopies?: { region: string; imageId: string }[];
 }
 
 export interface RotateImagesInput {

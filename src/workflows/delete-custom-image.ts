@@ -4,7 +4,7 @@
  * waited on until gone. Refuses, before changing anything, images this project did not make, images a
  * running pipeline uses and shared images, unless `force`. Running it again on a deleted image is a no-op.
  */
-import { ApplicationFailure, CancellationScope, upsertSearchAttributes } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, patched, upsertSearchAttributes } from '@temporalio/workflow';
 import {
   type InventoryImage,
   LIFECYCLE_FAILURES,
@@ -19,6 +19,8 @@ import { validateDeleteInput } from './lifecycle-validation';
 /** A CREATING image cannot be deleted; an image takes up to hours to finish (createCustomImage's default). */
 const TRANSITION_BOUND_MS = 2 * 3_600_000;
 const GONE_BOUND_MS = 30 * 60_000;
+/** Deletions recorded before copies were deleted with their image replay without the copy steps. */
+const DELETE_COPIES_PATCH = 'delete-image-copies-of-run';
 
 function refuse(type: string, message: string, image: InventoryImage): ApplicationFailure {
   return ApplicationFailure.nonRetryable(`${message}; nothing was changed`, type, {
@@ -73,6 +75,29 @@ async function deleteInOrder(
   result: DeleteCustomImageResult,
 ): Promise<DeleteCustomImageResult> {
   const { imageId } = image;
+  // #13 item 11: the copies copyToRegions made of this image in other regions go with it. Only the making
+  // run's own (its history: the ids SyncImages returned to it), never a same-named image found by name.
+  const maker = image.madeBy;
+  if (maker?.runId && patched(DELETE_COPIES_PATCH)) {
+    const copies = await run(calls.findRunCopies, `Find the copies run ${maker.runId} made of ${imageId}`, [
+      { workflowId: maker.workflowId, runId: maker.runId },
+    ]);
+    for (const copy of copies) {
+      await run(
+        waits.deleteImageWithBoundSnapshots,
+        `DeleteImages copy ${copy.imageId} (${copy.region}) with its bound snapshots`,
+        [copy],
+        within(TRANSITION_BOUND_MS),
+      );
+      await run(
+        waits.waitForImagesGone,
+        `Wait for copy ${copy.imageId} (${copy.region}) to be gone`,
+        [{ region: copy.region, imageIds: [copy.imageId] }],
+        within(GONE_BOUND_MS),
+      );
+    }
+    result.deletedCopies = copies;
+  }
   if (image.sharedWith.length) {
     result.unsharedFrom = await run(
       calls.unshareImage,

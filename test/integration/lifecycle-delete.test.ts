@@ -81,6 +81,7 @@ describe('deleteCustomImage', () => {
     expect(steps.map((s) => s.type)).toEqual([
       'inspectImage',
       'findImagesInUse',
+      'findRunCopies', // none: the run made no copy (#13 item 11)
       'deleteImageWithBoundSnapshots',
       'waitForImagesGone',
       'deleteLeftoverSnapshots',

@@ -2,6 +2,8 @@
  * Data safety (#13), against the dev server and the emulator through the real SDK: whatever one answer
  * of the cloud or one operator does, no pipeline loses its image and no source instance is left down.
  */
+import { startLifecycle } from '../helpers/lifecycle';
+import type { DeleteCustomImageResult } from '../../src/contract';
 import { deleteImageSchedule, listImageSchedules, scheduleJanitor } from '../../src/client/schedules';
 import type { FixtureInstance } from '../../src/emulator/cvm/fixtures';
 import { FAST_DURATIONS, waitFor } from '../helpers/emulator';
@@ -296,5 +298,67 @@ describe('#13 item 3: data-disk snapshots inside the stopped window', () => {
     expect(order.indexOf('syncGuest')).toBeLessThan(order.indexOf('createImage'));
     expect(order.indexOf('createSnapshot')).toBeLessThan(order.indexOf('waitForImage'));
     expect(result.warnings.join('\n')).not.toMatch(/could not run sync/);
+  });
+});
+
+describe('#13 item 11: copies in other regions', () => {
+  const COPY_REGION = 'ap-shanghai';
+  beforeAll(async () => bench.emu.admin.config({ imageQuota: 50 })); // the file's earlier images count too
+  const imageIn = async (region: string, name: string) =>
+    (await bench.emu.admin.state()).images.filter((i) => i.region === region && i.name === name);
+
+  it('deleteCustomImage also deletes the copies its run made', async () => {
+    const { emu } = bench;
+    const instanceId = await emu.admin.createInstance(plainOnline());
+    const made = await (
+      await bench.start({ region: REGION, instanceId, imageName: 'copied-then-deleted', copyToRegions: [COPY_REGION] })
+    ).result();
+    expect(made.copies).toEqual([{ region: COPY_REGION, imageId: expect.any(String) }]);
+    const handle = await startLifecycle<DeleteCustomImageResult>(bench, 'deleteCustomImage', {
+      region: REGION,
+      imageId: made.imageId,
+    });
+    const deleted = await handle.result();
+    expect(deleted.deletedCopies).toEqual(made.copies);
+    const ids = (await emu.admin.state()).images.map((i) => i.id);
+    expect(ids).not.toContain(made.imageId);
+    expect(ids).not.toContain(made.copies![0].imageId);
+  });
+
+  it('the janitor finds the copy of a run terminated while SyncImages was in flight, and deletes it', async () => {
+    const { emu } = bench;
+    const instanceId = await emu.admin.createInstance(plainOnline());
+    await emu.admin.faults({ rules: [{ action: 'SyncImages', region: REGION, latencyMs: 3000, count: 1 }] });
+    const handle = await bench.start({
+      region: REGION,
+      instanceId,
+      imageName: 'cut-mid-copy',
+      copyToRegions: [COPY_REGION],
+    });
+    await progressWhen(handle, (p) => p.stage === 'copying-image', 'the copy step');
+    await handle.terminate('operator thought it was stuck');
+    // The call was sent: the cloud makes the copy, whose id reaches no history.
+    const [copy] = await waitFor(
+      async () => {
+        const found = await imageIn(COPY_REGION, 'cut-mid-copy');
+        return found.length ? found : undefined;
+      },
+      { what: 'the copy made after the run was terminated', timeoutMs: 15_000 },
+    );
+    const janitor = (apply: boolean) =>
+      bench.client.workflow.execute<typeof reconcileOrphans>(RECONCILE_WORKFLOW_TYPE, {
+        taskQueue: bench.taskQueue,
+        workflowId: `janitor-copies-${apply ? 'apply' : 'dry'}-${Date.now()}`,
+        args: [{ region: REGION, apply }],
+      });
+    const dry = await janitor(false);
+    expect(dry.runs.find((r) => r.workflowId === handle.workflowId)?.copies).toEqual([
+      { region: COPY_REGION, imageId: copy.id },
+    ]);
+    await janitor(true);
+    await waitFor(async () => ((await imageIn(COPY_REGION, 'cut-mid-copy')).length ? undefined : true), {
+      what: 'the copy gone',
+      timeoutMs: 15_000,
+    });
   });
 });
