@@ -67,6 +67,24 @@ export function recipeClientToken(workflowId: string, runId: string, role: strin
 }
 
 export function bakeActivities(rt: ActivityRuntime) {
+  /**
+   * A test instance from the new image gets the image's disks stated explicitly: RunInstances without
+   * DataDisks "默认不购买数据盘" (buys none, even from a whole-machine image) and SystemDisk.DiskSize defaults
+   * to 50 (cvm RunInstancesRequest), so the data disks come from the image's SnapshotSet (DiskUsage
+   * DATA_DISK), the system disk at least the image's size.
+   */
+  async function imageDisks(region: string, imageId: string) {
+    const res = await describeImages(rt.api, region, { ImageIds: [imageId] });
+    const image = res.ImageSet?.find((i) => i.ImageId === imageId);
+    const dataDisks = (image?.SnapshotSet ?? [])
+      .filter((s) => s.DiskUsage === 'DATA_DISK' && s.SnapshotId && s.DiskSize)
+      .map((s) => ({ DiskSize: s.DiskSize!, SnapshotId: s.SnapshotId!, DeleteWithInstance: true }));
+    return {
+      systemDisk: image?.ImageSize && image.ImageSize > 50 ? { DiskSize: image.ImageSize } : undefined,
+      dataDisks: dataDisks.length ? dataDisks : undefined,
+    };
+  }
+
   return {
     /**
      * The base image: an id (must exist), or a public image by OsName, found with DescribeImages filters
@@ -106,16 +124,19 @@ export function bakeActivities(rt: ActivityRuntime) {
     /** Launches one instance for the run (builder or test), tagged with the run so the janitor finds it. */
     async launchRecipeInstance(args: RecipeLaunchArgs): Promise<string> {
       const ref = pipelineRef();
+      const disks = args.role === 'test' ? await imageDisks(args.region, args.imageId) : undefined;
       const res = await runInstances(rt, args.region, {
         ImageId: args.imageId,
         Placement: { Zone: args.zone },
         InstanceType: args.instanceType,
         InstanceCount: 1,
         InstanceName: `cvm-bake-${args.role}`,
-        SystemDisk: args.systemDiskGb ? { DiskSize: args.systemDiskGb } : undefined,
-        DataDisks: args.dataDisks?.length
-          ? args.dataDisks.map((d) => ({ DiskSize: d.sizeGb, DiskType: d.type, DeleteWithInstance: true }))
-          : undefined,
+        SystemDisk: disks?.systemDisk ?? (args.systemDiskGb ? { DiskSize: args.systemDiskGb } : undefined),
+        DataDisks:
+          disks?.dataDisks ??
+          (args.dataDisks?.length
+            ? args.dataDisks.map((d) => ({ DiskSize: d.sizeGb, DiskType: d.type, DeleteWithInstance: true }))
+            : undefined),
         ClientToken: recipeClientToken(ref.workflowId, ref.runId, args.role),
         TagSpecification: [
           {

@@ -109,6 +109,12 @@ it.each([
     timeoutMs: 30_000,
     intervalMs: 20,
   });
+  if (stage === 'verifying') {
+    // The whole-machine image's data disk is stated to RunInstances, so the test instance has it too.
+    const { testInstanceId } = await handle.query<BakeProgress>('progress');
+    const state = await bench.emu.admin.state();
+    expect(state.disks.filter((d) => d.instanceId === testInstanceId && d.usage === 'DATA_DISK')).toHaveLength(1);
+  }
   await handle.cancel();
   const err = await handle.result().then(
     () => undefined,
