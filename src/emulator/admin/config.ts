@@ -22,6 +22,9 @@ export const configSchema = z
       .optional(),
     rateLimits: z.boolean().optional(),
     onlineImaging: z.enum(['public-since-2018-07', 'never', 'always']).optional(),
+    // Eventually consistent Describe* (core/consistency.ts); 0 = off.
+    visibilityLagMs: z.number().int().min(0).optional(),
+    deletionLagMs: z.number().int().min(0).optional(),
   })
   .strict();
 
@@ -40,6 +43,8 @@ export function applyConfig(deps: AdminDeps, input: unknown): void {
     for (const c of body.credentials) deps.credentials.set(c.secretId, c.secretKey);
   }
   if (body.onlineImaging) world.store.state.config.onlineImaging = body.onlineImaging;
+  if (body.visibilityLagMs !== undefined) world.store.state.config.visibilityLagMs = body.visibilityLagMs;
+  if (body.deletionLagMs !== undefined) world.store.state.config.deletionLagMs = body.deletionLagMs;
   if (body.rateLimits !== undefined) {
     deps.limiter.enabled = body.rateLimits;
     deps.limiter.reset();
@@ -57,5 +62,7 @@ export function currentConfig(deps: AdminDeps) {
     credentials: deps.credentials.size,
     rateLimits: deps.limiter.enabled,
     onlineImaging: deps.world.store.state.config.onlineImaging ?? 'public-since-2018-07',
+    visibilityLagMs: deps.world.store.state.config.visibilityLagMs ?? 0,
+    deletionLagMs: deps.world.store.state.config.deletionLagMs ?? 0,
   };
 }

@@ -1,5 +1,6 @@
 /** CBS snapshot actions: CreateSnapshot, DescribeSnapshots, DeleteSnapshots (bound snapshots need their image gone). */
 import type * as cbs from 'tencentcloud-sdk-nodejs/tencentcloud/services/cbs/v20170312/cbs_models';
+import { ghosts, rememberDeleted, visible } from '../core/consistency';
 import { type ActionContext, type ActionDef, reader } from '../core/context';
 import { ApiError, missing } from '../core/errors';
 import { applyFilters, readFilters, type FilterTable } from '../core/filters';
@@ -82,7 +83,7 @@ function describeSnapshots(params: Params, ctx: ActionContext): Body<cbs.Describ
   const filters = readFilters(p.raw('Filters'));
   if (ids && filters.length)
     throw new ApiError('InvalidParameter', 'SnapshotIds and Filters cannot be specified together.');
-  const all = Object.values(s.snapshots)
+  const all = [...visible(s, Object.values(s.snapshots), ctx.now), ...ghosts(s, 'snapshots', ctx.now)]
     .filter((x) => x.region === ctx.region)
     .sort((a, b) => b.createdTime.localeCompare(a.createdTime) || a.id.localeCompare(b.id));
   const found = ids ? all.filter((x) => ids.includes(x.id)) : applyFilters(all, filters, SNAPSHOT_FILTERS);
@@ -125,9 +126,11 @@ function deleteSnapshots(params: Params, ctx: ActionContext): Body<cbs.DeleteSna
         const o = s.snapshots[other];
         if (o) o.imageIds = o.imageIds.filter((x) => x !== imageId);
       }
+      rememberDeleted(s, 'images', img, ctx.now);
       delete s.images[imageId];
       ctx.world.guests.removeImage(imageId);
     }
+    rememberDeleted(s, 'snapshots', snap, ctx.now);
     delete s.snapshots[snap.id];
   }
   return {};

@@ -3,6 +3,7 @@ import type * as cvm from 'tencentcloud-sdk-nodejs/tencentcloud/services/cvm/v20
 import { type ActionContext, type ActionDef, reader } from '../core/context';
 import { ApiError, invalidParameter, missing } from '../core/errors';
 import { applyFilters, readFilters, type FilterTable } from '../core/filters';
+import { ghosts, rememberDeleted, visible } from '../core/consistency';
 import { imageCreateDuration } from '../core/durations';
 import { isoSeconds, newId } from '../core/ids';
 import { page, type Params } from '../core/params';
@@ -66,7 +67,7 @@ function describeImages(params: Params, ctx: ActionContext): Body<cvm.DescribeIm
     );
   }
   const all = [
-    ...Object.values(s.images)
+    ...[...visible(s, Object.values(s.images), ctx.now), ...ghosts(s, 'images', ctx.now)]
       .filter((i) => i.region === ctx.region)
       .sort((a, b) => b.createdTime.localeCompare(a.createdTime) || a.id.localeCompare(b.id)),
     ...publicImages(ctx.region),
@@ -242,8 +243,12 @@ function deleteImages(params: Params, ctx: ActionContext): Body<cvm.DeleteImages
       const snap = s.snapshots[snapId];
       if (!snap) continue;
       snap.imageIds = snap.imageIds.filter((x) => x !== img.id);
-      if (deleteSnapshots && snap.imageIds.length === 0) delete s.snapshots[snapId];
+      if (deleteSnapshots && snap.imageIds.length === 0) {
+        rememberDeleted(s, 'snapshots', snap, ctx.now);
+        delete s.snapshots[snapId];
+      }
     }
+    rememberDeleted(s, 'images', img, ctx.now);
     delete s.images[img.id];
     ctx.world.guests.removeImage(img.id);
   }

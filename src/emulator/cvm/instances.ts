@@ -2,6 +2,7 @@
 import type * as cvm from 'tencentcloud-sdk-nodejs/tencentcloud/services/cvm/v20170312/cvm_models';
 import { type ActionContext, type ActionDef, reader } from '../core/context';
 import { ApiError, invalidValue, missing } from '../core/errors';
+import { visible } from '../core/consistency';
 import { applyFilters, readFilters, type FilterTable } from '../core/filters';
 import { page, type Params } from '../core/params';
 import type { InstanceRecord, InstanceState } from '../state/types';
@@ -36,7 +37,7 @@ function select(params: Params, ctx: ActionContext): InstanceRecord[] {
     if (!/^ins-[a-z0-9]{8}$/.test(id))
       throw new ApiError('InvalidInstanceId.Malformed', `The instance id \`${id}\` is malformed.`);
   }
-  const all = Object.values(ctx.world.store.state.instances)
+  const all = visible(ctx.world.store.state, Object.values(ctx.world.store.state.instances), ctx.now)
     .filter((i) => i.region === ctx.region)
     .sort((a, b) => a.createdTime.localeCompare(b.createdTime) || a.id.localeCompare(b.id));
   return ids ? all.filter((i) => ids.includes(i.id)) : applyFilters(all, filters, INSTANCE_FILTERS);

@@ -181,6 +181,15 @@ export interface EmulatorState {
      * reference does not state; `never` plays a cloud that refuses online imaging, `always` one that allows it.
      */
     onlineImaging?: OnlineImaging;
+    /** Describe* lag for new resources, ms (core/consistency.ts); 0/absent = off. */
+    visibilityLagMs?: number;
+    /** How long a deleted image or snapshot is still listed, ms (core/consistency.ts); 0/absent = off. */
+    deletionLagMs?: number;
+  };
+  /** Deleted images and snapshots still listed during the deletion lag (core/consistency.ts). */
+  ghosts?: {
+    images: Record<string, { rec: ImageRecord; until: number }>;
+    snapshots: Record<string, { rec: SnapshotRecord; until: number }>;
   };
 }
 
