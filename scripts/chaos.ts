@@ -21,9 +21,10 @@ import {
 } from '../test/chaos/scenarios';
 import { resolveDurations } from '../src/emulator/core/durations';
 import { runStepScenarios } from '../test/chaos/step-faults';
+import { runTerminateScenario } from '../test/chaos/terminate';
 import { formatTable, rowProblems, type ScenarioRow } from '../test/chaos/table';
 
-const SCENARIOS = ['kills', 'server', 'api', 'late', 'steps'] as const;
+const SCENARIOS = ['kills', 'server', 'api', 'late', 'steps', 'terminate'] as const;
 
 const int = (min: number) => (v: string) => {
   const n = Number(v);
@@ -43,6 +44,7 @@ async function main(): Promise<void> {
     .option('--max-ratio <x>', 'time target vs fault-free', Number, 1.5)
     .option('--speed <n>', 'divide realistic cloud durations and the worker poll interval by n', int(1), 3)
     .option('--json <file>', 'also write the rows and violations as JSON')
+    .option('--skip-janitor', 'terminate scenario: no janitor pass (shows what terminated runs leave)')
     .parse()
     .opts<{
       pipelines: number;
@@ -53,6 +55,7 @@ async function main(): Promise<void> {
       maxRatio: number;
       speed: number;
       json?: string;
+      skipJanitor?: boolean;
     }>();
   const only = new Set(opts.only ?? SCENARIOS);
   const log = (line: string) => console.log(line);
@@ -112,6 +115,10 @@ async function main(): Promise<void> {
   if (only.has('steps')) {
     log('a permanent failure at every step, a cancellation in every stage');
     for (const o of await runStepScenarios({ pollIntervalMs: 100, log })) record(o, false);
+  }
+  if (only.has('terminate')) {
+    log('terminate in every stage, then one janitor pass per region');
+    record(await runTerminateScenario({ pollIntervalMs: 100, log, janitor: !opts.skipJanitor }), false);
   }
 
   const histories = outcomes.flatMap((o) => o.histories);
