@@ -109,6 +109,8 @@ async function main(): Promise<void> {
     const late = await runFleetScenario('late-commits', cfg, lateCommits(cfg), faultFree, {
       faultsFromStart: true,
       settleMs: maxLateMs + 1000,
+      // The runs' own reconciliation waits for the latest late call too (src/activities/reconcile.ts).
+      workerEnv: { CVM_IMAGE_LATE_SETTLE_MS: String(maxLateMs + 1000) },
     });
     record(late, undefined); // a run may complete or fail cleanly; none may leak or leave a source changed
   }

@@ -144,13 +144,16 @@ export async function runFleetScenario(
   cfg: FleetConfig,
   chaos: Chaos = noChaos,
   faultFreeSeconds?: number,
-  opts: { faultsFromStart?: boolean; settleMs?: number } = { faultsFromStart: chaos === apiFaults },
+  opts: { faultsFromStart?: boolean; settleMs?: number; workerEnv?: NodeJS.ProcessEnv } = {
+    faultsFromStart: chaos === apiFaults,
+  },
 ): Promise<ScenarioOutcome> {
   const env = await startChaosEnv({
     address: cfg.address,
     taskQueue: `chaos-${name}-${cfg.seed}-${Date.now().toString(36)}`,
     durations: cfg.durations,
     pollIntervalMs: cfg.pollIntervalMs,
+    workerEnv: opts.workerEnv,
   });
   try {
     await env.emu.admin.config({ imageQuota: 10_000, rateLimits: false });

@@ -61,6 +61,12 @@ function stubActivities(calls: string[], override: Behaviour = {}) {
     verifyAgentsOnline: async (a) => a.instanceIds,
     applyFstabLines: async () => ({ mounted: true }),
     terminateInstances: async (a) => a.instanceIds,
+    reconcileRun: async () => ({
+      settledMs: 0,
+      sourceStarted: false,
+      fstabRestored: 0,
+      removed: { imageIds: [], snapshotIds: [], instanceIds: [] },
+    }),
     ...override,
   };
   const recorded = Object.fromEntries(
@@ -126,6 +132,8 @@ describe('the saga undoes newest first', () => {
       'startInstance',
       'waitForInstances(RUNNING)',
       'restoreFstab',
+      // Then the final re-check for calls the cloud applied late (#19 item 1).
+      'reconcileRun',
     ]);
   });
 
@@ -141,7 +149,13 @@ describe('the saga undoes newest first', () => {
     );
     expect(cause).toBeInstanceOf(ApplicationFailure);
     const undo = calls.slice(calls.indexOf('verifyAgentsOnline') + 1);
-    expect(undo).toEqual(['terminateInstances', 'waitForInstances(GONE)', 'deleteSnapshots', 'deleteImage']);
+    expect(undo).toEqual([
+      'terminateInstances',
+      'waitForInstances(GONE)',
+      'deleteSnapshots',
+      'deleteImage',
+      'reconcileRun',
+    ]);
     // The source was restarted and its /etc/fstab restored on the normal path, before the snapshots.
     expect(calls.indexOf('restoreFstab')).toBeLessThan(calls.indexOf('createSnapshot'));
     expect(calls.filter((c) => c === 'startInstance')).toHaveLength(1);
@@ -203,6 +217,7 @@ describe('cancellation', () => {
       'startInstance',
       'waitForInstances(RUNNING)',
       'restoreFstab',
+      'reconcileRun',
     ]);
   });
 });
