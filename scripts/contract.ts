@@ -20,6 +20,7 @@ const program = new Command('test:contract')
   .option('--zone <zone>')
   .option('--copy-region <region>')
   .option('--instance-type <type>', 'live default S5.SMALL1')
+  .option('--lag <ms>', 'emulator only: Describe* visibility and deletion lag', positive)
   .option('--image <imageId>', 'public image to launch; live default: the first public Ubuntu image listed')
   .parse();
 
@@ -35,6 +36,7 @@ const o = program.opts<{
   copyRegion?: string;
   instanceType?: string;
   image?: string;
+  lag?: number;
 }>();
 
 runContract({
@@ -49,6 +51,7 @@ runContract({
   copyRegion: o.copyRegion,
   instanceType: o.instanceType,
   imageId: o.image,
+  emulatorLagMs: o.lag,
 }).then(
   (out) => {
     const failed = out.results?.filter((r) => r.outcome === 'failed').length ?? 0;

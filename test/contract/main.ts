@@ -28,6 +28,8 @@ export interface ContractOptions {
   copyRegion?: string;
   instanceType?: string;
   imageId?: string;
+  /** Emulator only: Describe* visibility and deletion lag, ms (src/emulator/core/consistency.ts). */
+  emulatorLagMs?: number;
   env?: NodeJS.ProcessEnv;
   log?: (line: string) => void;
 }
@@ -109,6 +111,14 @@ export async function runContract(opts: ContractOptions): Promise<ContractOutcom
       ? await startEmulator({ quiet: true, durations: FAST_DURATIONS, credentials: [DEFAULT_CREDENTIALS] })
       : undefined;
   try {
+    if (emulator && opts.emulatorLagMs) {
+      const res = await fetch(`${emulator.url}/_emulator/config`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${emulator.adminToken}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ visibilityLagMs: opts.emulatorLagMs, deletionLagMs: opts.emulatorLagMs }),
+      });
+      if (!res.ok) throw new Error(`emulator config: ${res.status} ${await res.text()}`);
+    }
     const clients = emulator
       ? createTencentClients({ endpoint: emulator.url, credential: DEFAULT_CREDENTIALS })
       : createTencentClients({});

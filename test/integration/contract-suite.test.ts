@@ -47,6 +47,21 @@ test('against the emulator every scenario passes and the parity report records t
   });
 });
 
+test('every scenario also passes against an emulator whose Describe* lag by 2 s', async () => {
+  const out = await runContract({
+    target: 'emulator',
+    maxCostCny: 5,
+    hours: 2,
+    reportFile: join(dir, 'lagged.json'),
+    emulatorLagMs: 2000,
+    log: () => {},
+  });
+  expect(out.results?.filter((r) => r.outcome !== 'passed')).toEqual([]);
+  // The lag was in force: the image was listed only 1–2 s after it was created (lag counted from its second).
+  const image = out.results!.find((r) => r.scenario === 'image-tagged')!;
+  expect(image.timingsMs.imageListed).toBeGreaterThanOrEqual(900);
+});
+
 test('live --dry-run prints the plan and the ceiling, calls nothing and never prints the credentials', async () => {
   const lines: string[] = [];
   const out = await runContract({
