@@ -20,7 +20,7 @@ describe('fleet budget classes', () => {
     const names = Object.keys(createActivities({ clients: {} as TencentClients }));
     expect(Object.keys(ACTIVITY_BUDGET_CLASS).filter((n) => !names.includes(n))).toEqual([]);
     expect(names.filter((n) => !(n in ACTIVITY_BUDGET_CLASS)).sort()).toEqual(
-      ['deleteImageCopies', 'findImagesInUse', 'fleetRouting', 'waitForImageCopies'].sort(),
+      ['deleteImageCopies', 'findImagesInUse', 'findRunCopies', 'fleetRouting', 'waitForImageCopies'].sort(),
     );
   });
 
