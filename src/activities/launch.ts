@@ -10,6 +10,7 @@ import type {
   Instance,
   RunInstancesRequest,
 } from 'tencentcloud-sdk-nodejs/tencentcloud/services/cvm/v20170312/cvm_models';
+import { describeImages } from './image';
 import { describeInstances } from './instance';
 import { tagList, type ActivityRuntime } from './runtime';
 import {
@@ -37,6 +38,11 @@ export function runInstances(rt: ActivityRuntime, region: string, request: RunIn
   return rt.api.cvm(region, 'RunInstances', (c) => c.RunInstances(request));
 }
 
+/** TerminateInstances, sent from here only (one home per resource): reconcile.ts removes strays through this. */
+export function terminateInstances(rt: ActivityRuntime, region: string, instanceIds: string[]) {
+  return rt.api.cvm(region, 'TerminateInstances', (c) => c.TerminateInstances({ InstanceIds: instanceIds }));
+}
+
 const GONE_STATES = new Set(['SHUTDOWN', 'TERMINATING']);
 const LAUNCH_FAILED_REFUSAL = 'UnsupportedOperation.InstanceStateLaunchFailed';
 
@@ -56,7 +62,7 @@ export function launchActivities(rt: ActivityRuntime) {
    * names no data disks, its data-disk snapshots (Image.SnapshotSet) are stated explicitly.
    */
   async function launchPlan(args: LaunchArgs): Promise<{ systemDiskGb?: number; dataDisks: LaunchArgs['dataDisks'] }> {
-    const res = await rt.api.cvm(args.region, 'DescribeImages', (c) => c.DescribeImages({ ImageIds: [args.imageId] }));
+    const res = await describeImages(rt.api, args.region, { ImageIds: [args.imageId] });
     const image = res.ImageSet?.[0];
     const size = image?.ImageSize;
     const systemDiskGb = size && size > SYSTEM_DISK_DEFAULT_GB ? size : undefined;
@@ -155,14 +161,14 @@ export function launchActivities(rt: ActivityRuntime) {
         .map((i) => i.InstanceId!);
       const live = alive.filter((id) => !failed.includes(id));
       if (live.length) {
-        await rt.api.cvm(region, 'TerminateInstances', (c) => c.TerminateInstances({ InstanceIds: live }));
+        await terminateInstances(rt, region, live);
       }
       // TerminateInstances documents UnsupportedOperation.InstanceStateLaunchFailed (Go SDK cvm client.go) and
       // no doc says how a LAUNCH_FAILED instance goes away: each is asked on its own (so one refusal never
       // blocks the others), and that refusal counts as done; either answer is coped with.
       for (const id of failed) {
         try {
-          await rt.api.cvm(region, 'TerminateInstances', (c) => c.TerminateInstances({ InstanceIds: [id] }));
+          await terminateInstances(rt, region, [id]);
         } catch (err) {
           if (codeOf(err) !== LAUNCH_FAILED_REFUSAL) throw err;
           log.warn('a LAUNCH_FAILED instance cannot be terminated (documented refusal); nothing more to do', {

@@ -21,6 +21,7 @@ import { TAG_RUN_ID } from '../contract';
 import { guestActivities } from './guest';
 import { deleteImageWithBoundSnapshots, describeImages } from './image';
 import { describeInstances, instanceActivities } from './instance';
+import { terminateInstances } from './launch';
 import { hasTag, type ActivityRuntime } from './runtime';
 import { SNAPSHOT_IN_PROGRESS, deleteSnapshot, describeSnapshots } from './snapshot';
 import { pipelineRef, waitForAll } from './waiting';
@@ -164,7 +165,7 @@ export function reconcileActivities(rt: ActivityRuntime, settleMs = DEFAULT_LATE
         .map((i) => i.InstanceId!)
         .filter((id) => id !== instanceId && !args.keep.instanceIds.includes(id));
       if (extra.length) {
-        await rt.api.cvm(region, 'TerminateInstances', (c) => c.TerminateInstances({ InstanceIds: extra }));
+        await terminateInstances(rt, region, extra);
         removed.instanceIds.push(...extra);
       }
       return { settledMs, sourceStarted, fstabRestored, removed };
