@@ -30,7 +30,6 @@ export const ACTIVITY_BUDGET_CLASS: Readonly<Record<string, BudgetClass>> = {
   launchInstances: 'instance',
   launchRecipeInstance: 'instance',
   terminateInstances: 'instance',
-  launchRecipeInstance: 'instance',
   createSnapshot: 'snapshot',
   deleteSnapshots: 'snapshot',
   deleteLeftoverSnapshots: 'snapshot',
