@@ -2,23 +2,37 @@
 import { errorCode, startTestEmulator, waitFor, type TestEmulator } from '../helpers/emulator';
 
 const REGION = 'ap-guangzhou';
+/**
+ * Instance transitions last 30 emulated seconds, so a loaded machine can never skip past a transient state
+ * (STOPPING, STARTING, PENDING, TERMINATING) before the test reads it; waits move the emulator's clock on.
+ */
+const TRANSITION_MS = 30_000;
 let emu: TestEmulator;
 beforeAll(async () => {
-  emu = await startTestEmulator();
+  emu = await startTestEmulator({
+    durations: {
+      instanceLaunchMs: TRANSITION_MS,
+      instanceStopMs: TRANSITION_MS,
+      instanceStartMs: TRANSITION_MS,
+      instanceTerminateMs: TRANSITION_MS,
+    },
+  });
 });
 afterAll(() => emu?.close());
 beforeEach(() => emu.admin.reset());
 
 const cvm = () => emu.clients.cvm(REGION);
 const describe1 = async (id: string) => (await cvm().DescribeInstances({ InstanceIds: [id] })).InstanceSet![0];
-const waitState = (id: string, state: string) =>
-  waitFor(
+const waitState = async (id: string, state: string) => {
+  await emu.admin.advanceClock(TRANSITION_MS);
+  return waitFor(
     async () => {
       const i = await describe1(id);
       return i?.InstanceState === state ? i : undefined;
     },
     { what: `${id} ${state}` },
   );
+};
 
 describe('StopInstances / StartInstances', () => {
   it('goes RUNNING → STOPPING → STOPPED → STARTING → RUNNING with LatestOperation tracking', async () => {
@@ -72,6 +86,7 @@ describe('TerminateInstances', () => {
     const before = await describe1(id);
     await cvm().TerminateInstances({ InstanceIds: [id] });
     expect((await describe1(id)).InstanceState).toBe('TERMINATING');
+    await emu.admin.advanceClock(TRANSITION_MS);
     await waitFor(async () => (await cvm().DescribeInstances({ InstanceIds: [id] })).TotalCount === 0, {
       what: 'terminated',
     });
