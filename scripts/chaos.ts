@@ -45,6 +45,7 @@ async function main(): Promise<void> {
     .option('--speed <n>', 'divide realistic cloud durations and the worker poll interval by n', int(1), 3)
     .option('--json <file>', 'also write the rows and violations as JSON')
     .option('--skip-janitor', 'terminate scenario: no janitor pass (shows what terminated runs leave)')
+    .option('--lag <ms>', 'Describe* visibility and deletion lag in the emulator (0: off)', int(0), 1000)
     .parse()
     .opts<{
       pipelines: number;
@@ -56,7 +57,10 @@ async function main(): Promise<void> {
       speed: number;
       json?: string;
       skipJanitor?: boolean;
+      lag: number;
     }>();
+  // Every scenario's emulator lists new and deleted resources late, as an eventually consistent cloud may.
+  process.env.CVM_CHAOS_LAG_MS = String(opts.lag);
   const only = new Set(opts.only ?? SCENARIOS);
   const log = (line: string) => console.log(line);
   const cfg: FleetConfig = {

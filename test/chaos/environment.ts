@@ -27,6 +27,11 @@ export interface ChaosEnvOptions {
   workflowBundlePath?: string;
   /** Worker processes to run on the same settings (default 1); `worker` is the first. */
   workers?: number;
+  /**
+   * Describe* eventual consistency in the emulator (visibilityLagMs and deletionLagMs, #12): Tencent documents
+   * no read-after-write guarantee. Default: CVM_CHAOS_LAG_MS, which `npm run chaos --lag` sets; 0 = off.
+   */
+  lagMs?: number;
 }
 
 export interface WorkerProcess {
@@ -134,6 +139,8 @@ export async function startChaosEnv(opts: ChaosEnvOptions): Promise<ChaosEnv> {
       ...(opts.credentials ? { credentials: [opts.credentials] } : {}),
     });
     cleanups.push(() => emu.close());
+    const lagMs = opts.lagMs ?? Number(process.env.CVM_CHAOS_LAG_MS ?? 0);
+    if (lagMs > 0) await emu.admin.config({ visibilityLagMs: lagMs, deletionLagMs: lagMs });
     const connection = await Connection.connect({ address });
     cleanups.push(() => connection.close());
     const client = new Client({ connection });

@@ -126,8 +126,11 @@ describe('the saga undoes newest first', () => {
       'stopInstance',
       'waitForInstances(STOPPED)',
       'createImage',
+      // The data-disk snapshots are requested inside the stopped window (#13 item 3).
+      'createSnapshot',
       'waitForImage',
-      // Undo, newest first: registered as fstab → start → image.
+      // Undo, newest first: registered as fstab → start → image → snapshots.
+      'deleteSnapshots',
       'deleteImage',
       'startInstance',
       'waitForInstances(RUNNING)',
@@ -156,8 +159,10 @@ describe('the saga undoes newest first', () => {
       'deleteImage',
       'reconcileRun',
     ]);
-    // The source was restarted and its /etc/fstab restored on the normal path, before the snapshots.
-    expect(calls.indexOf('restoreFstab')).toBeLessThan(calls.indexOf('createSnapshot'));
+    // The snapshots were requested while the source was stopped (#13 item 3); then it was restarted and its
+    // /etc/fstab restored on the normal path.
+    expect(calls.indexOf('createSnapshot')).toBeLessThan(calls.indexOf('startInstance'));
+    expect(calls.indexOf('startInstance')).toBeLessThan(calls.indexOf('restoreFstab'));
     expect(calls.filter((c) => c === 'startInstance')).toHaveLength(1);
   });
 });
@@ -213,6 +218,7 @@ describe('cancellation', () => {
     expect(waitCancelled).toBe(true);
     expect(outcome.progress.stage).toBe('cancelled');
     expect(calls.slice(calls.indexOf('waitForImage') + 1)).toEqual([
+      'deleteSnapshots',
       'deleteImage',
       'startInstance',
       'waitForInstances(RUNNING)',
