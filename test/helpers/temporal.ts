@@ -20,6 +20,12 @@ export function workflowBundle(): WorkerOptions['workflowBundle'] {
 /** A workflow type no worker defines: a test starts one on purpose, and the teardown's replay skips it. */
 export const UNKNOWN_WORKFLOW_TYPE = 'noSuchWorkflowType';
 
+/** The Worker Versioning test's own workflow (test/versioning/v1.ts, v2.ts): not product code, not replayed. */
+export const VERSIONING_TEST_WORKFLOW_TYPE = 'versionedSteps';
+
+/** Workflow types whose histories the teardown does not replay with the product bundle. */
+export const NOT_PRODUCT_WORKFLOW_TYPES = [UNKNOWN_WORKFLOW_TYPE, VERSIONING_TEST_WORKFLOW_TYPE];
+
 export const uniqueTaskQueue = (prefix: string): string => `${prefix}-${randomUUID().slice(0, 8)}`;
 
 export async function testClient(): Promise<{ client: Client; connection: Connection }> {
