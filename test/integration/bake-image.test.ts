@@ -104,7 +104,9 @@ it.each([
     provision: [{ name: 'slow', timeout: '1m', shell: 'sleep 2; echo done' }],
     verify: [{ name: 'slow-check', timeout: '1m', shell: 'sleep 2; echo ok' }],
   });
-  await waitFor(async () => ((await handle.query<BakeProgress>('progress')).stage === stage ? true : undefined), {
+  // 'verifying' is entered before the test instance is launched; its data disk is checked once the instance exists.
+  const reached = (p: BakeProgress): boolean => p.stage === stage && (stage !== 'verifying' || !!p.testInstanceId);
+  await waitFor(async () => (reached(await handle.query<BakeProgress>('progress')) ? true : undefined), {
     what: `the bake to be ${stage}`,
     timeoutMs: 30_000,
     intervalMs: 20,

@@ -10,6 +10,8 @@ import { ROOT } from '../helpers/processes';
 import { startStack, type Stack } from '../helpers/stack';
 
 jest.setTimeout(240_000);
+// What `npx cvm-image` runs: one node process (no tsx CLI in front relaying Ctrl-C on its own timer).
+const CLI = path.join(ROOT, 'bin', 'cvm-image.js');
 const run = promisify(execFile);
 
 interface Frame {
@@ -44,8 +46,8 @@ describe('cvm-image create --watch under a pseudo-terminal', () => {
   it('draws a bar that advances through the stages to 100 %, then the result', async () => {
     const instanceId = await stack.emulator.admin.createInstance({ dataDisks: [{ sizeGb: 20 }] });
     const command = [
-      path.join(ROOT, 'node_modules', '.bin', 'tsx'),
-      path.join(ROOT, 'src', 'cli', 'main.ts'),
+      process.execPath,
+      CLI,
       `create --region ap-guangzhou --instance-id ${instanceId} --image-name tty-watched --watch --interval 200`,
     ].join(' ');
     await tmux('new-session', '-d', '-x', '120', '-y', '30', '-s', 'watch', `${command}; echo __EXIT=$?; sleep 600`);
@@ -99,18 +101,22 @@ describe('cvm-image create --watch under a pseudo-terminal', () => {
     const instanceId = await stack.emulator.admin.createInstance();
     const workflowId = `cvm-image/ap-guangzhou/${instanceId}`;
     const command = [
-      path.join(ROOT, 'node_modules', '.bin', 'tsx'),
-      path.join(ROOT, 'src', 'cli', 'main.ts'),
+      process.execPath,
+      CLI,
       `create --region ap-guangzhou --instance-id ${instanceId} --image-name tty-detached --shutdown always --approval --watch`,
     ].join(' ');
     await tmux('new-session', '-d', '-x', '120', '-y', '30', '-s', 'detach', `${command}; echo __EXIT=$?; sleep 600`);
     const screenWith = async (text: string) => {
+      let screen = '';
       for (let i = 0; i < 600; i++) {
-        const screen = (await tmux('capture-pane', '-p', '-t', 'detach')).stdout;
+        screen = (await tmux('capture-pane', '-p', '-t', 'detach')).stdout;
         if (screen.includes(text)) return screen;
         await new Promise((r) => setTimeout(r, 100));
       }
-      throw new Error(`the terminal never showed ${text}`);
+      // What was on the screen and which processes were still alive say where a detach got stuck.
+      const pid = (await tmux('display-message', '-p', '-t', 'detach', '#{pane_pid}')).stdout.trim();
+      const tree = (await run('ps', ['-o', 'pid,ppid,stat,etime,args', '-s', pid]).catch((e) => e)).stdout;
+      throw new Error(`the terminal never showed ${text}; screen:\n${screen}\nprocesses:\n${tree}`);
     };
     const waiting = await screenWith(`| cvm-image approve ${workflowId}`);
     expect(waiting).toMatch(/^awaiting-approval +\|/m);

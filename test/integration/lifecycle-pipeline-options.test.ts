@@ -4,7 +4,8 @@
  * sharing succeed and are undone by compensation when a later step fails, and the result reports the
  * snapshot GB the run created.
  */
-import { bakeImage } from '../helpers/lifecycle';
+import { randomUUID } from 'node:crypto';
+import { bakeImage, foreignImage } from '../helpers/lifecycle';
 import { failureOf, leftovers, REGION, startBench, type PipelineBench } from '../helpers/pipeline';
 
 jest.setTimeout(120_000);
@@ -61,6 +62,35 @@ describe('rotateWhenFull', () => {
     expect(ids).toEqual(expect.arrayContaining([old[2], result.imageId!]));
     for (const id of old.slice(0, 2)) expect(ids).not.toContain(id);
     expect(ids.length).toBe(before.images.length - 2 + 1);
+  });
+
+  // #13 item 6: without a family, "the family" is this pipeline's own images (same instance, same workflow
+  // id); another pipeline's image and an image made outside the project must survive the rotation.
+  it('without a family, only images this pipeline made are rotated', async () => {
+    // Two images each: a rotation keeping 1 per pipeline would delete the other pipeline's older one.
+    const bake = async (instanceId: string, n: number) => {
+      const made: string[] = [];
+      for (let i = 0; i < n; i++) {
+        await bench.emu.admin.advanceClock(1000); // one-second creation times: keep "newest" unambiguous
+        const handle = await bench.start({ region: REGION, instanceId, imageName: `img-${randomUUID().slice(0, 8)}` });
+        made.push((await handle.result()).imageId!);
+      }
+      return made;
+    };
+    const instanceId = await bench.emu.admin.createInstance({ region: REGION });
+    const others = await bake(await bench.emu.admin.createInstance({ region: REGION }), 2);
+    const mine = await bake(instanceId, 2);
+    const outside = await foreignImage(bench, `outside-${Date.now() % 100000}`);
+    const used = (await bench.emu.admin.state()).images.filter((i) => i.region === REGION).length;
+    await bench.emu.admin.config({ imageQuota: { [REGION]: used } });
+
+    const result = await (
+      await bench.start({ region: REGION, instanceId, imageName: 'mine-next', rotateWhenFull: { keep: 1 } })
+    ).result();
+    expect(result.rotatedImageIds).toEqual([mine[0]]);
+    const ids = (await bench.emu.admin.state()).images.map((i) => i.id);
+    expect(ids).toEqual(expect.arrayContaining([...others, outside, mine[1], result.imageId!]));
+    expect(ids).not.toContain(mine[0]);
   });
 
   it('when the rotation frees nothing, the refusal says so', async () => {
