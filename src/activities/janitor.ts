@@ -2,17 +2,24 @@
  * The janitor's eyes (`reconcileOrphans`): what closed pipeline runs left behind in a region. A resource
  * is considered only if it carries a run's tags (`cvm-image-pipeline:workflow-id` / `run-id`), and a
  * source instance or copy only if the run's own history names it; untagged or foreign resources are never
- * listed. A run that COMPLETED kept what it made; a run still open is none of the janitor's business;
- * a run that was TERMINATED or TIMED_OUT never compensated, and a FAILED or CANCELED one compensated but
- * may have leaked. Nothing here changes the cloud.
+ * listed. A run that COMPLETED kept what its result names (anything else with its tags is a stray that
+ * landed late); a run still open is none of the janitor's business; a run that was TERMINATED or
+ * TIMED_OUT never compensated, and a FAILED or CANCELED one compensated but may have leaked. Nothing here
+ * changes the cloud.
  */
 import type { Client } from '@temporalio/client';
-import type { temporal } from '@temporalio/proto';
-import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow';
 import type { Image, Instance } from 'tencentcloud-sdk-nodejs/tencentcloud/services/cvm/v20170312/cvm_models';
 import type { Snapshot } from 'tencentcloud-sdk-nodejs/tencentcloud/services/cbs/v20170312/cbs_models';
-import { CvmInstanceId, RECONCILE_WORKFLOW_TYPE, TAG_RUN_ID, TAG_WORKFLOW_ID, WORKFLOW_TYPE } from '../contract';
-import type { CopyArgs, ImageCopy } from './distribution';
+import {
+  CvmInstanceId,
+  RECONCILE_WORKFLOW_TYPE,
+  TAG_RUN_ID,
+  TAG_WORKFLOW_ID,
+  WORKFLOW_TYPE,
+  type CreateCustomImageResult,
+} from '../contract';
+import type { ImageCopy } from './distribution';
+import { readHistory, type UnfinishedCopy } from './run-history';
 import { describeImages } from './image';
 import { describeInstances } from './instance';
 import { describeSnapshots } from './snapshot';
@@ -87,69 +94,35 @@ async function allPages<T>(page: (offset: number) => Promise<{ items: T[]; total
   }
 }
 
-/** What the run did to its source and which copies it made, from its history (activity types and results). */
-async function readHistory(client: Client, workflowId: string, runId: string) {
-  const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
-  const typeOf = new Map<string, string>();
-  const completed: { type: string; result?: temporal.api.common.v1.IPayloads | null }[] = [];
-  const copySteps = new Map<string, { input?: temporal.api.common.v1.IPayloads | null; at: number }>();
-  let closedAt = 0;
-  for (const e of history.events ?? []) {
-    const at = Number(e.eventTime?.seconds ?? 0) * 1000;
-    closedAt = Math.max(closedAt, at);
-    const scheduled = e.activityTaskScheduledEventAttributes;
-    if (scheduled) typeOf.set(String(e.eventId), scheduled.activityType?.name ?? '');
-    if (scheduled?.activityType?.name === 'copyImage') copySteps.set(String(e.eventId), { input: scheduled.input, at });
-    const done = e.activityTaskCompletedEventAttributes;
-    if (done) completed.push({ type: typeOf.get(String(done.scheduledEventId)) ?? '', result: done.result });
-    if (done) copySteps.delete(String(done.scheduledEventId));
-  }
-  const scheduledTypes = [...typeOf.values()];
-  const last = (t: string) => completed.map((c) => c.type).lastIndexOf(t);
-  const stopped = last('stopInstance');
-  const fixAttempted = scheduledTypes.includes('fixFstab');
-  const copies: ImageCopy[] = [];
-  for (const c of completed.filter((x) => x.type === 'copyImage')) {
-    const value = await decodeFromPayloadsAtIndex<ImageCopy[]>(
-      client.options.loadedDataConverter,
-      0,
-      c.result?.payloads ?? [],
-    );
-    for (const copy of value ?? []) if (!copies.some((k) => k.imageId === copy.imageId)) copies.push(copy);
-  }
-  const deletedCopies = last('deleteImageCopies') >= 0;
-  // A copy step that never completed (the run was terminated mid-copy): SyncImages may have made copies
-  // whose ids reached no history. What it was asked (regions, name) and when bound where to look for them.
-  const unfinishedCopies: UnfinishedCopy[] = [];
-  for (const step of copySteps.values()) {
-    const args = await decodeFromPayloadsAtIndex<CopyArgs>(
-      client.options.loadedDataConverter,
-      0,
-      step.input?.payloads ?? [],
-    );
-    if (args) unfinishedCopies.push({ args, from: step.at, to: closedAt });
-  }
-  return {
-    unfinishedCopies: deletedCopies ? [] : unfinishedCopies,
-    start: stopped >= 0 && last('startInstance') < stopped,
-    // restoreFstab is safe to repeat: it restores only lines carrying the run's own marker.
-    restoreFstab: fixAttempted && last('restoreFstab') < 0,
-    copies: deletedCopies ? [] : copies,
-  };
-}
-
-interface UnfinishedCopy {
-  args: CopyArgs;
-  /** The copy step's scheduling and the run's last event, epoch ms. */
-  from: number;
-  to: number;
-}
-
 /**
  * Tencent's CreatedTime has second precision and its clock is not ours; an activity also runs on after its
  * run is terminated, until its next heartbeat (the pollers' interval, well under this).
  */
 const COPY_WINDOW_MARGIN_MS = 5 * 60_000;
+
+/**
+ * A COMPLETED pipeline run kept what its result names. Anything else carrying its tags is a stray: a call
+ * Tencent applied after the client gave up and after the run's own reconciliation window (docs/chaos.md),
+ * e.g. a second CreateSnapshot or CreateImage. Strays are listed like a failed run's leftovers, never a
+ * source (the run restored it itself) and never a copy (copies carry no tags).
+ */
+async function straysOfCompleted(client: Client, c: Tagged): Promise<OrphanRun | undefined> {
+  if (!c.images.length && !c.snapshots.length && !c.instances.length) return undefined;
+  const result = (await client.workflow.getHandle(c.workflowId, c.runId).result()) as CreateCustomImageResult;
+  const images = c.images.filter((i) => i.ImageId !== result.imageId);
+  const snapshotIds = c.snapshots.map((s) => s.SnapshotId!).filter((id) => !result.snapshotIds?.includes(id));
+  const instanceIds = c.instances.map((i) => i.InstanceId!).filter((id) => !result.launchedInstanceIds?.includes(id));
+  if (!images.length && !snapshotIds.length && !instanceIds.length) return undefined;
+  return {
+    workflowId: c.workflowId,
+    runId: c.runId,
+    status: 'COMPLETED',
+    images: images.map((i) => ({ imageId: i.ImageId!, imageName: i.ImageName ?? '', state: i.ImageState ?? '' })),
+    snapshotIds,
+    instanceIds,
+    copies: [],
+  };
+}
 
 /** Runs whose source an earlier, completed janitor pass of the region already restored. */
 async function sourcesHandled(client: Client, region: string, since: string): Promise<Set<Key>> {
@@ -269,12 +242,18 @@ export function janitorActivities(rt: ActivityRuntime, temporal: TemporalClientS
         let instanceId: string | undefined;
         try {
           const d = await client.workflow.getHandle(c.workflowId, c.runId).describe();
-          status = d.status.name;
+          // Only pipeline runs report what they kept (their result); other tagged runs (bakes) are theirs.
+          status = d.status.name === 'COMPLETED' && d.type !== WORKFLOW_TYPE ? 'KEPT' : d.status.name;
           instanceId = d.typedSearchAttributes.get(CvmInstanceId);
         } catch (err) {
           if ((err as Error).name !== 'WorkflowNotFoundError') throw err;
           const resources = [...c.images.map((i) => i.ImageId!), ...c.snapshots.map((s) => s.SnapshotId!)];
           report.unknownRuns.push({ workflowId: c.workflowId, runId: c.runId, resources });
+          continue;
+        }
+        if (status === 'COMPLETED') {
+          const strays = await straysOfCompleted(client, c);
+          if (strays) report.runs.push(strays);
           continue;
         }
         if (!ORPHANING.has(status)) continue;

@@ -6,7 +6,6 @@
 import { ApplicationFailure, isCancellation, log, patched, setHandler } from '@temporalio/workflow';
 import {
   NON_RETRYABLE,
-  WORKFLOW_FAILURES,
   type FstabLine,
   DESCRIPTIONS,
   isWaitProgress,
@@ -17,14 +16,14 @@ import {
   type DataDiskMode,
 } from '../contract';
 import { ShutdownApproval } from './approval';
+import { awaitShutdownApproval } from './approval-step';
 import { calls, run, undo, waits, within } from './activity-proxies';
-import { imageCallPriority } from './call-priority';
 import { decideShutdown } from './decisions';
 import { distribute } from './distribute-step';
 import { dryRun } from './dry-run';
 import { fstabRefusal, planFstabFix, planGuestPrep } from './fstab-step';
+import { createImage } from './image-step';
 import { launchAndVerify } from './launch-step';
-import { formatDuration } from './durations';
 import { PipelineTracker } from './progress';
 import { RECONCILE_PATCH, reconcileLateCalls, type LateCheck } from './reconcile-step';
 import type { PipelineRun } from './run-context';
@@ -109,42 +108,11 @@ export async function createCustomImage(raw: CreateCustomImageInput): Promise<Cr
 
     // 4. The shutdown decision needs a person's approval when asked for: given before anything changes.
     if (shutdown.stop && input.approval.required) {
-      tracker.enter(
-        'awaiting-approval',
-        `shutdown needs approval (${shutdown.reason})`,
-        `approveShutdown or rejectShutdown within ${formatDuration(input.approval.timeoutMs)}`,
-      );
-      const outcome = await approval.request(input.approval.timeoutMs);
-      if (!outcome)
-        throw ApplicationFailure.nonRetryable(
-          `nobody approved the shutdown of ${input.instanceId} within ${formatDuration(input.approval.timeoutMs)}; nothing was changed`,
-          WORKFLOW_FAILURES.approvalTimedOut,
-        );
-      if (!outcome.approved)
-        throw ApplicationFailure.nonRetryable(
-          `the shutdown of ${input.instanceId} was rejected: ${outcome.reason}; nothing was changed`,
-          WORKFLOW_FAILURES.shutdownRejected,
-          { reason: outcome.reason },
-        );
-      // The wait may have lasted hours: someone may have stopped the instance meanwhile. Such a stop is
-      // theirs, so this run neither counts it as its own nor starts the instance at the end (#13 item 9).
-      if (patched('reinspect-after-approval')) {
-        const now = await run(
-          waits.inspectInstance,
-          `Inspect instance ${input.instanceId} again after the approval`,
-          [where],
-          within(input.timeoutsMs.instance),
-        );
-        if (now.state !== instance.state) {
-          warnings.push(
-            `instance ${input.instanceId} became ${now.state} during the approval wait; this run did not stop it and will not start it`,
-          );
-          pipeline = { ...pipeline, instance: now };
-          guestPrep = planGuestPrep(pipeline);
-          const again = decideShutdown(input.shutdown, now);
-          stop = 'stop' in again && again.stop;
-        }
-      }
+      ({ pipeline, guestPrep, stop } = await awaitShutdownApproval(
+        { pipeline, guestPrep, stop },
+        shutdown.reason,
+        approval,
+      ));
     } else if (input.approval.required) {
       warnings.push(`approval was required but no shutdown is needed (${shutdown.reason})`);
     }
@@ -220,60 +188,14 @@ export async function createCustomImage(raw: CreateCustomImageInput): Promise<Cr
       if (!quiet) await flushGuest(pipeline);
     }
 
-    // 7. CreateImage: tagged with the run, adopted on a retry instead of made twice.
-    tracker.enter('creating-image', `CreateImage "${input.imageName}" from ${input.instanceId}`);
-    const made: { imageId?: string } = {}; // learned after the undo step is registered
+    // 7. CreateImage (README's step numbers): tagged with the run, adopted on a retry instead of made twice.
     const lateCheck = mutating();
-    saga.add({
-      name: 'delete image (with its bound snapshots)',
-      removesImage: true,
-      resources: () => (made.imageId ? [made.imageId] : [`image "${input.imageName}"`]),
-      run: () =>
-        run(
-          undo.deleteImage,
-          `Undo: delete image ${made.imageId ?? input.imageName}`,
-          [{ region: input.region, imageName: input.imageName, imageId: made.imageId }],
-          within(input.timeoutsMs.image),
-        ).then(() => undefined),
-    });
-    const created = await run(
-      calls.createImage,
-      `CreateImage "${input.imageName}" from ${input.instanceId}`,
-      [
-        {
-          region: input.region,
-          instanceId: input.instanceId,
-          imageName: input.imageName,
-          imageDescription: input.imageDescription,
-          imageFamily: input.imageFamily,
-          tags: input.tags,
-          dataDiskIds: dataDisks === 'include' ? instance.dataDisks.map((d) => d.diskId) : undefined,
-        },
-      ],
-      {
-        // Longest cloud work after the image first through the CreateImage limit (only an order; docs/bench.md).
-        priority: imageCallPriority({
-          restart: result.shutdownPerformed,
-          snapshots: dataDisks === 'snapshot' && instance.dataDisks.length > 0,
-          launch: Boolean(input.launch),
-          terminate: Boolean(input.launch && !input.launch.keep),
-        }),
-      },
-    );
-    if (created.dryRun)
-      throw ApplicationFailure.nonRetryable(
-        `CreateImage "${input.imageName}" answered as a dry run; no image was made`,
-        NON_RETRYABLE.imageCreateFailed,
-      );
-    const imageId = created.imageId;
-    made.imageId = imageId;
+    const imageId = await createImage(pipeline, dataDisks, result.shutdownPerformed);
     result.imageId = imageId;
-    tracker.setImage(imageId);
-    if (created.adopted) warnings.push(`adopted image ${imageId} made by an earlier attempt of this run`);
 
     const pending = snapshotsWithImage ? await createDataDiskSnapshots(pipeline) : undefined;
 
-    // 8. Long wait in the worker until NORMAL (CREATEFAILED fails at once), bounded by timeouts.image.
+    // 7, then long polling in the worker until NORMAL (CREATEFAILED fails at once), bounded by timeouts.image.
     tracker.enter('waiting-for-image', `image ${imageId} is being created`, `image ${imageId} to become NORMAL`);
     const ready = await run(
       waits.waitForImage,
@@ -282,7 +204,7 @@ export async function createCustomImage(raw: CreateCustomImageInput): Promise<Cr
       within(input.timeoutsMs.image),
     );
 
-    // 9. Restart the instance if this run stopped it, then put /etc/fstab back (TAT needs it running).
+    // 8. Restart the instance if this run stopped it, then put /etc/fstab back (TAT needs it running).
     if (result.shutdownPerformed) {
       tracker.enter('starting', `starting ${input.instanceId} again`, `instance ${input.instanceId} to be RUNNING`);
       await restore.start(input, `Start ${input.instanceId} again`);
@@ -294,7 +216,7 @@ export async function createCustomImage(raw: CreateCustomImageInput): Promise<Cr
       forgetFstab();
     }
 
-    // 10. Best practice: each data disk travels as a snapshot, to become the new instance's data disk.
+    // 9. Best practice: each data disk travels as a snapshot, to become the new instance's data disk.
     if (pending)
       tracker.enter(
         'snapshotting-data-disks',
@@ -309,16 +231,16 @@ export async function createCustomImage(raw: CreateCustomImageInput): Promise<Cr
     result.snapshotIds = snapshots.snapshotIds;
     result.snapshotGb = (ready.snapshotGb ?? 0) + snapshots.disks.reduce((sum, s) => sum + s.sizeGb, 0);
 
-    // Copies to other regions and sharing (options; undone by compensation if a later step fails).
+    // 10. Copies to other regions and sharing (options; undone by compensation if a later step fails).
     Object.assign(result, await distribute(pipeline, imageId));
 
-    // 11. Launch from the image (data disks from the snapshots), verify it boots, then terminate unless kept.
+    // 10, then launch from the image (data disks from the snapshots), verify it boots, then terminate unless kept.
     if (input.launch) {
       const plan = { imageId, disks: snapshots.disks, fstabLines, wholeMachine: dataDisks === 'include' };
       result.launchedInstanceIds = await launchAndVerify(pipeline, plan);
     }
 
-    // 12. Calls the cloud applied after the client gave up: source, fstab and stray resources made right.
+    // 11. Calls the cloud applied after the client gave up: source, fstab and stray resources made right.
     if (patched(RECONCILE_PATCH)) await reconcileLateCalls(lateCheck, result, (text) => warnings.push(text));
 
     tracker.enter('completed', `image ${imageId} is ready`);

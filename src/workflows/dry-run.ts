@@ -1,5 +1,6 @@
 /** `dryRun: true`: the read-only half of the procedure, and CreateImage with DryRun. Nothing is changed. */
 import { calls, run } from './activity-proxies';
+import { imageRequest } from './image-step';
 import type { PipelineRun } from './run-context';
 
 export async function dryRun(
@@ -17,12 +18,7 @@ export async function dryRun(
   tracker.enter('creating-image', 'dry run: CreateImage with DryRun');
   await run(calls.createImage, `Dry run: CreateImage "${input.imageName}"`, [
     {
-      region: input.region,
-      instanceId: input.instanceId,
-      imageName: input.imageName,
-      imageDescription: input.imageDescription,
-      imageFamily: input.imageFamily,
-      tags: input.tags,
+      ...imageRequest(input),
       dryRun: true,
       // Tencent refuses a running instance that cannot be imaged online; the real run stops it first.
       forcePoweroff: stop,

@@ -1,5 +1,5 @@
 /**
- * Step 4's decisions: whether the guest's /etc/fstab must be prepared (Linux, fstab mode, reachable over
+ * Step 5's decisions: whether the guest's /etc/fstab must be prepared (Linux, fstab mode, reachable over
  * TAT), and the refusal `fstab: "check"` gives when data-disk lines are present.
  */
 import { ApplicationFailure, patched } from '@temporalio/workflow';

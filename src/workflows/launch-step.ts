@@ -1,6 +1,6 @@
 /**
- * Step 10 of the procedure: "Create instance" from the new image with each data disk made from its
- * snapshot, wait RUNNING, check that it really booted (its TAT agent comes online: an fstab line for a
+ * Step 10 of the procedure, after copies and sharing: "Create instance" from the new image with each data
+ * disk made from its snapshot, wait RUNNING, check that it really booted (its TAT agent comes online: an fstab line for a
  * missing disk hangs boot), put the source's data-disk lines back with nofail, and terminate unless kept.
  */
 import type { FstabLine } from '../contract';

@@ -4,8 +4,8 @@
  * activities/janitor.ts for what counts) and, with `apply`, undoes it the way compensation would, newest
  * first: launched instances terminated, copies deleted, the image unshared and deleted before its
  * snapshots, leftover data-disk snapshots deleted, the source instance started and its /etc/fstab
- * restored. Without `apply` (the default) it only reports. Runs that COMPLETED keep their resources;
- * untagged or foreign resources are never considered.
+ * restored. Without `apply` (the default) it only reports. Runs that COMPLETED keep what their result
+ * names (only strays tagged with them are removed); untagged or foreign resources are never considered.
  */
 import {
   ApplicationFailure,
@@ -102,6 +102,24 @@ async function undoRun(region: string, o: OrphanRun, undone: string[]): Promise<
     undone.push(`deleted copies ${deleted.map((c) => `${c.imageId} (${c.region})`).join(', ')}`);
   }
   for (const image of o.images) {
+    if (o.status === 'COMPLETED') {
+      // A stray next to an image the run kept: deleteCustomImage would take the run's data-disk snapshots
+      // and copies (found by the run's tags) with it. Only this image and the snapshots bound to it go.
+      await run(
+        waits.deleteImageWithBoundSnapshots,
+        `Janitor: delete stray image ${image.imageId} of ${o.workflowId}`,
+        [{ region, imageId: image.imageId }],
+        within(WAIT_BOUND_MS),
+      );
+      await run(
+        waits.waitForImagesGone,
+        `Janitor: wait for ${image.imageId} to be gone`,
+        [{ region, imageIds: [image.imageId] }],
+        within(WAIT_BOUND_MS),
+      );
+      undone.push(`deleted stray image ${image.imageId} with its bound snapshots`);
+      continue;
+    }
     // Unshares it, then the image before its snapshots (the only order Tencent allows).
     await executeChild(deleteCustomImage, {
       workflowId: deleteWorkflowId(region, image.imageId),

@@ -106,6 +106,16 @@ export async function startPipeline(
   });
 }
 
+/** The run's end as an outcome; anything but the run's own failure (e.g. the server gone) is thrown. */
+export async function endOf(handle: WorkflowHandle): Promise<Outcome> {
+  try {
+    return { status: 'completed', result: (await handle.result()) as CreateCustomImageResult };
+  } catch (err) {
+    if (!(err instanceof WorkflowFailedError)) throw err;
+    return failedOutcome(err);
+  }
+}
+
 /** Follows a run to its end, riding out a restarting server; `unfinished` if it has not ended by the deadline. */
 export async function outcomeOf(handle: WorkflowHandle, deadline: number): Promise<Outcome> {
   for (;;) {

@@ -3,12 +3,12 @@
  * and checks after each that compensation left the cloud exactly as before. Two table rows: failure
  * points and cancellation points.
  */
-import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
+import type { WorkflowHandle } from '@temporalio/client';
 import type { PipelineProgress } from '../../src/contract';
 import { FAST_DURATIONS, waitFor, type FaultsBody } from '../helpers/emulator';
 import { startChaosEnv, type ChaosEnv } from './environment';
-import { failedOutcome, startPipeline } from './fleet';
-import { baselineOf, checkInvariants, type Outcome, type PipelineRecord, type Violation } from './invariants';
+import { endOf, startPipeline } from './fleet';
+import { baselineOf, checkInvariants, type PipelineRecord, type Violation } from './invariants';
 import type { ScenarioOutcome } from './scenarios';
 import { CANCEL_POINTS, FAILURE_POINTS, type StepCase } from './step-cases';
 import type { ScenarioRow } from './table';
@@ -64,13 +64,7 @@ async function runCase(env: ChaosEnv, c: StepCase, n: number): Promise<CaseResul
     await handle.terminate('chaos step case could not be driven').catch(() => undefined);
     throw err;
   }
-  let outcome: Outcome;
-  try {
-    outcome = { status: 'completed', result: await handle.result() };
-  } catch (err) {
-    if (!(err instanceof WorkflowFailedError)) throw err;
-    outcome = failedOutcome(err);
-  }
+  const outcome = await endOf(handle);
   await emu.admin.clearFaults();
   const record: PipelineRecord = {
     workflowId: handle.workflowId,

@@ -4,12 +4,11 @@
  * runs once per region with apply, and the invariants are checked over every run: nothing of a run left
  * (no orphan), nothing made twice, every source instance back as it was with its /etc/fstab.
  */
-import { WorkflowFailedError } from '@temporalio/client';
 import { RECONCILE_WORKFLOW_TYPE, type PipelineProgress } from '../../src/contract';
 import { FAST_DURATIONS, waitFor } from '../helpers/emulator';
 import { startChaosEnv } from './environment';
-import { failedOutcome, startPipeline } from './fleet';
-import { baselineOf, checkInvariants, type Outcome, type PipelineRecord, type Violation } from './invariants';
+import { endOf, startPipeline } from './fleet';
+import { baselineOf, checkInvariants, type PipelineRecord, type Violation } from './invariants';
 import type { ScenarioOutcome } from './scenarios';
 import { CANCEL_POINTS, type StepCase } from './step-cases';
 import type { ScenarioRow } from './table';
@@ -54,13 +53,7 @@ export async function runTerminateScenario(opts: {
       }
       const seen = await reached(handle, stage);
       await handle.terminate(`chaos: terminated in ${stage}`);
-      let outcome: Outcome;
-      try {
-        outcome = { status: 'completed', result: await handle.result() };
-      } catch (err) {
-        if (!(err instanceof WorkflowFailedError)) throw err;
-        outcome = failedOutcome(err);
-      }
+      const outcome = await endOf(handle);
       await new Promise((r) => setTimeout(r, SETTLE_MS));
       await emu.admin.clearFaults();
       opts.log?.(`  ${n + 1}. terminated in ${stage}: ${seen ? outcome.status : 'stage not reached'}`);

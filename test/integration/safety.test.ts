@@ -9,7 +9,13 @@ import type { FixtureInstance } from '../../src/emulator/cvm/fixtures';
 import { FAST_DURATIONS, waitFor } from '../helpers/emulator';
 import { RECONCILE_WORKFLOW_TYPE, type reconcileOrphans } from '../../src/workflows/reconcile-orphans';
 import type { refreshCustomImage } from '../../src/workflows/refresh-custom-image';
-import { REFRESH_WORKFLOW_TYPE, pipelineWorkflowId, type PipelineProgress } from '../../src/contract';
+import {
+  REFRESH_WORKFLOW_TYPE,
+  TAG_RUN_ID,
+  TAG_WORKFLOW_ID,
+  pipelineWorkflowId,
+  type PipelineProgress,
+} from '../../src/contract';
 import {
   failureOf,
   instanceView,
@@ -26,6 +32,8 @@ jest.setTimeout(60_000);
 let bench: PipelineBench;
 beforeAll(async () => {
   bench = await startBench();
+  // More images than Tencent's default 10 live in this file's region at once.
+  await bench.emu.admin.config({ imageQuota: { [REGION]: 50 } });
 });
 afterAll(async () => bench?.close());
 afterEach(async () => {
@@ -96,14 +104,14 @@ describe('#13 item 4: copyToRegions adopts only its own copies', () => {
   });
 });
 
-describe('#13 item 11: the janitor (reconcileOrphans)', () => {
-  const janitor = (apply: boolean) =>
-    bench.client.workflow.execute<typeof reconcileOrphans>(RECONCILE_WORKFLOW_TYPE, {
-      taskQueue: bench.taskQueue,
-      workflowId: `janitor-test-${apply ? 'apply' : 'dry'}-${Date.now()}`,
-      args: [{ region: REGION, apply }],
-    });
+const janitor = (apply: boolean) =>
+  bench.client.workflow.execute<typeof reconcileOrphans>(RECONCILE_WORKFLOW_TYPE, {
+    taskQueue: bench.taskQueue,
+    workflowId: `janitor-test-${apply ? 'apply' : 'dry'}-${Date.now()}`,
+    args: [{ region: REGION, apply }],
+  });
 
+describe('#13 item 11: the janitor (reconcileOrphans)', () => {
   it('after a terminated run: dry run reports, apply undoes it as compensation would; completed and foreign kept', async () => {
     const { emu } = bench;
     // A completed run's image and an untagged image: never touched.
@@ -147,6 +155,54 @@ describe('#13 item 11: the janitor (reconcileOrphans)', () => {
     expect(source.files['/etc/fstab']).toBe(original.files['/etc/fstab']);
     // Nothing of the terminated run is left: a second pass finds nothing.
     expect((await janitor(false)).runs.filter((r) => r.workflowId === handle.workflowId)).toEqual([]);
+  });
+});
+
+describe('#19 item 1: the janitor after a completed run', () => {
+  it('finds what landed after the run ended (tagged with it, absent from its result) and deletes only that', async () => {
+    const { emu } = bench;
+    const instanceId = await emu.admin.createInstance(onlineInstanceWithDataDisk());
+    const handle = await bench.start({ region: REGION, instanceId, imageName: 'completed-then-stray' });
+    const kept = await handle.result();
+    expect(kept.snapshotIds).toHaveLength(1);
+    // A CreateSnapshot and a CreateImage of this run that Tencent applied after the run had ended.
+    const { runId } = await handle.describe();
+    const tags = [
+      { Key: TAG_WORKFLOW_ID, Value: handle.workflowId },
+      { Key: TAG_RUN_ID, Value: runId },
+    ];
+    const disk = (await instanceView(emu, instanceId)).dataDiskIds[0];
+    const { SnapshotId: straySnapshot } = await emu.clients
+      .cbs(REGION)
+      .CreateSnapshot({ DiskId: disk, SnapshotName: 'late', Tags: tags });
+    const { ImageId: strayImage } = await emu.clients.cvm(REGION).CreateImage({
+      InstanceId: instanceId,
+      ImageName: 'completed-then-stray-late',
+      TagSpecification: [{ ResourceType: 'image', Tags: tags }],
+    });
+    await waitFor(
+      async () =>
+        (await emu.admin.state()).images.find((i) => i.id === strayImage)?.state === 'NORMAL' ? true : undefined,
+      { what: 'the stray image to be NORMAL' },
+    );
+
+    const report = (await janitor(false)).runs.find((r) => r.runId === runId);
+    expect(report).toMatchObject({
+      status: 'COMPLETED',
+      images: [expect.objectContaining({ imageId: strayImage })],
+      snapshotIds: [straySnapshot],
+      instanceIds: [],
+      copies: [],
+    });
+    expect(report?.source).toBeUndefined(); // the run restored its source itself
+
+    await janitor(true);
+    const state = await emu.admin.state();
+    expect(state.images.map((i) => i.id)).toEqual(expect.arrayContaining([kept.imageId]));
+    expect(state.images.map((i) => i.id)).not.toContain(strayImage);
+    expect(state.snapshots.map((x) => x.id)).toEqual(expect.arrayContaining(kept.snapshotIds));
+    expect(state.snapshots.map((x) => x.id)).not.toContain(straySnapshot);
+    expect((await janitor(false)).runs.filter((r) => r.runId === runId)).toEqual([]);
   });
 });
 
