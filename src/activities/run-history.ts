@@ -12,7 +12,8 @@ import type { CopyArgs, ImageCopy } from './distribution';
 export async function readHistory(client: Client, workflowId: string, runId: string) {
   const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
   const typeOf = new Map<string, string>();
-  const completed: { type: string; result?: temporal.api.common.v1.IPayloads | null }[] = [];
+  const completed: { type: string; scheduledEventId: number; result?: temporal.api.common.v1.IPayloads | null }[] = [];
+  let lastStopScheduled = 0;
   const copySteps = new Map<string, { input?: temporal.api.common.v1.IPayloads | null; at: number }>();
   let closedAt = 0;
   for (const e of history.events ?? []) {
@@ -20,14 +21,23 @@ export async function readHistory(client: Client, workflowId: string, runId: str
     closedAt = Math.max(closedAt, at);
     const scheduled = e.activityTaskScheduledEventAttributes;
     if (scheduled) typeOf.set(String(e.eventId), scheduled.activityType?.name ?? '');
+    if (scheduled?.activityType?.name === 'stopInstance') lastStopScheduled = Number(e.eventId);
     if (scheduled?.activityType?.name === 'copyImage') copySteps.set(String(e.eventId), { input: scheduled.input, at });
     const done = e.activityTaskCompletedEventAttributes;
-    if (done) completed.push({ type: typeOf.get(String(done.scheduledEventId)) ?? '', result: done.result });
+    if (done)
+      completed.push({
+        type: typeOf.get(String(done.scheduledEventId)) ?? '',
+        scheduledEventId: Number(done.scheduledEventId),
+        result: done.result,
+      });
     if (done) copySteps.delete(String(done.scheduledEventId));
   }
   const scheduledTypes = [...typeOf.values()];
   const last = (t: string) => completed.map((c) => c.type).lastIndexOf(t);
-  const stopped = last('stopInstance');
+  // A StopInstances whose activity never completed (the run was terminated while it ran) may still have
+  // been applied: the source is started again unless a StartInstances completed after the last stop was asked.
+  const restarted = completed.filter((c) => c.type === 'startInstance').map((c) => c.scheduledEventId);
+  const start = lastStopScheduled > 0 && !restarted.some((id) => id > lastStopScheduled);
   const fixAttempted = scheduledTypes.includes('fixFstab');
   const copies: ImageCopy[] = [];
   for (const c of completed.filter((x) => x.type === 'copyImage')) {
@@ -52,7 +62,7 @@ export async function readHistory(client: Client, workflowId: string, runId: str
   }
   return {
     unfinishedCopies: deletedCopies ? [] : unfinishedCopies,
-    start: stopped >= 0 && last('startInstance') < stopped,
+    start,
     // restoreFstab is safe to repeat: it restores only lines carrying the run's own marker.
     restoreFstab: fixAttempted && last('restoreFstab') < 0,
     copies: deletedCopies ? [] : copies,

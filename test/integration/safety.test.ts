@@ -2,6 +2,7 @@
  * Data safety (#13), against the dev server and the emulator through the real SDK: whatever one answer
  * of the cloud or one operator does, no pipeline loses its image and no source instance is left down.
  */
+import { temporal } from '@temporalio/proto';
 import { startLifecycle } from '../helpers/lifecycle';
 import type { DeleteCustomImageResult } from '../../src/contract';
 import { deleteImageSchedule, listImageSchedules, scheduleJanitor } from '../../src/client/schedules';
@@ -155,6 +156,40 @@ describe('#13 item 11: the janitor (reconcileOrphans)', () => {
     expect(source.files['/etc/fstab']).toBe(original.files['/etc/fstab']);
     // Nothing of the terminated run is left: a second pass finds nothing.
     expect((await janitor(false)).runs.filter((r) => r.workflowId === handle.workflowId)).toEqual([]);
+  });
+});
+
+describe('#13 item 11: the janitor after a run terminated mid-stop', () => {
+  it('a StopInstances still in flight when the run was terminated lands anyway: the source is started again', async () => {
+    const { emu } = bench;
+    const instanceId = await emu.admin.createInstance(
+      onlineInstanceWithDataDisk({ createdTime: '2017-03-01T00:00:00Z' }), // must be stopped to be imaged
+    );
+    const original = await instanceView(emu, instanceId);
+    await emu.admin.faults({ rules: [{ action: 'StopInstances', region: REGION, latencyMs: 3000 }] });
+    const handle = await bench.start({ region: REGION, instanceId, imageName: 'terminated-mid-stop' });
+    const STARTED = temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED;
+    await waitFor(
+      async () =>
+        (await handle.describe()).raw.pendingActivities?.some(
+          (a) => a.activityType?.name === 'stopInstance' && a.state === STARTED,
+        )
+          ? true
+          : undefined,
+      { what: 'the StopInstances call to be in flight', intervalMs: 20 },
+    );
+    await handle.terminate('operator: stop it now');
+    await waitFor(async () => ((await instanceView(emu, instanceId)).state === 'STOPPED' ? true : undefined), {
+      what: 'the StopInstances sent before the termination to land',
+      timeoutMs: 30_000,
+    });
+
+    const orphan = (await janitor(false)).runs.find((r) => r.workflowId === handle.workflowId);
+    expect(orphan?.source).toEqual({ instanceId, start: true, restoreFstab: true });
+    await janitor(true);
+    const source = await instanceView(emu, instanceId);
+    expect(source.state).toBe('RUNNING');
+    expect(source.files['/etc/fstab']).toBe(original.files['/etc/fstab']);
   });
 });
 
