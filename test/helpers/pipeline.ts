@@ -40,6 +40,9 @@ export interface BenchOptions {
   deps?: Partial<ActivityDeps>;
 }
 
+/** The late-call settle window of test workers (production: the SDK's 30 s request timeout). */
+export const TEST_LATE_SETTLE_MS = 2_000;
+
 export async function startBench(opts: BenchOptions = {}): Promise<PipelineBench> {
   const emu = await startTestEmulator(opts.emulator);
   let connection: Connection | undefined;
@@ -55,7 +58,15 @@ export async function startBench(opts: BenchOptions = {}): Promise<PipelineBench
         connection: native!,
         taskQueue,
         workflowBundle: workflowBundle(),
-        deps: { clients: emu.clients, pollIntervalMs: 50, visibilityGraceMs: 5000, ...opts.deps },
+        deps: {
+          clients: emu.clients,
+          pollIntervalMs: 50,
+          visibilityGraceMs: 5000,
+          // The emulator answers or drops a call at once and never applies one late unless a test asks it to
+          // (late-calls.test.ts sets its own window): the production 30 s settle window would only add waiting.
+          lateCallSettleMs: TEST_LATE_SETTLE_MS,
+          ...opts.deps,
+        },
         maxHeartbeatThrottleInterval: '200ms',
       });
     let worker = await makeWorker();
