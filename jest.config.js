@@ -31,6 +31,7 @@ module.exports = {
       transform,
       globalSetup: '<rootDir>/test/helpers/global-setup.ts',
       setupFiles: ['<rootDir>/test/helpers/quiet-runtime.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/helpers/runtime-teardown.ts'],
       globalTeardown: '<rootDir>/test/helpers/global-teardown.ts',
     },
   ],
