@@ -239,11 +239,12 @@ export function janitorActivities(rt: ActivityRuntime, temporal: TemporalClientS
       const handled = await sourcesHandled(client, region, since);
       for (const c of candidates.values()) {
         let status: string;
+        let type: string;
         let instanceId: string | undefined;
         try {
           const d = await client.workflow.getHandle(c.workflowId, c.runId).describe();
-          // Only pipeline runs report what they kept (their result); other tagged runs (bakes) are theirs.
-          status = d.status.name === 'COMPLETED' && d.type !== WORKFLOW_TYPE ? 'KEPT' : d.status.name;
+          status = d.status.name;
+          type = d.type;
           instanceId = d.typedSearchAttributes.get(CvmInstanceId);
         } catch (err) {
           if ((err as Error).name !== 'WorkflowNotFoundError') throw err;
@@ -252,7 +253,8 @@ export function janitorActivities(rt: ActivityRuntime, temporal: TemporalClientS
           continue;
         }
         if (status === 'COMPLETED') {
-          const strays = await straysOfCompleted(client, c);
+          // Only pipeline runs' results name what they kept; other tagged runs (bakes) keep what is theirs.
+          const strays = type === WORKFLOW_TYPE ? await straysOfCompleted(client, c) : undefined;
           if (strays) report.runs.push(strays);
           continue;
         }

@@ -120,9 +120,8 @@ export async function endOf(handle: WorkflowHandle): Promise<Outcome> {
 export async function outcomeOf(handle: WorkflowHandle, deadline: number): Promise<Outcome> {
   for (;;) {
     try {
-      return { status: 'completed', result: (await handle.result()) as CreateCustomImageResult };
+      return await endOf(handle);
     } catch (err) {
-      if (err instanceof WorkflowFailedError) return failedOutcome(err);
       // The server restarting (UNAVAILABLE, connection reset): ask again.
       if (Date.now() > deadline) return { status: 'unfinished', message: String((err as Error).message ?? err) };
       await new Promise((r) => setTimeout(r, 500));
