@@ -63,7 +63,9 @@ export async function holdPipelineOnImage(
   bench: PipelineBench,
   over: Partial<CreateCustomImageInput> = {},
 ): Promise<{ handle: PipelineHandle; imageId: string }> {
-  await bench.emu.admin.config({ durations: { snapshotCreateMs: 60_000 } });
+  // Held until the test terminates it: a shorter snapshot could finish first on a loaded machine (the run
+  // would complete and its image stop being spared, as happened with 60 s).
+  await bench.emu.admin.config({ durations: { snapshotCreateMs: 30 * 60_000 } });
   try {
     const instanceId = await bench.emu.admin.createInstance({ region: REGION, dataDisks: [{ sizeGb: 10 }] });
     const handle = await bench.start({
