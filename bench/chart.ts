@@ -2,7 +2,7 @@
  * The README chart as a dependency-free SVG: worker RSS and pipelines in flight over time (one line per
  * poller mode), and per mode the Describe* calls per pipeline and the detection latency p50/p99.
  */
-import type { BenchRun } from './harness';
+import type { BenchRun } from './report';
 
 const W = 960;
 const H = 420;

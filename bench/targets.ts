@@ -1,5 +1,5 @@
 /** The targets (P1–P7) checked against one run, as printed lines. */
-import type { BenchRun } from './harness';
+import type { BenchRun } from './report';
 
 export interface TargetCheck {
   id: string;

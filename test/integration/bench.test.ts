@@ -5,7 +5,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { BenchRun } from '../../bench/harness';
+import type { BenchRun } from '../../bench/report';
 import { spawnTs } from '../helpers/processes';
 import { testAddress } from '../helpers/temporal';
 
