@@ -30,6 +30,12 @@ export interface Step {
   calls?: number;
   /** Cloud time after the calls before the next step can start, ms. */
   waitMs: number;
+  /**
+   * Cloud work the calls start that runs alongside the chain instead of in it (data-disk snapshots taken with
+   * the image, #13 item 3): it takes `ms`, and the chain waits for it only `joinAfterMs` of its own time after
+   * these calls (the image wait and the restart it overlaps).
+   */
+  alongside?: { ms: number; joinAfterMs: number };
 }
 
 export interface PipelinePlan {
@@ -85,22 +91,35 @@ export function singleLimitBound(jobs: Job[], perSecond: number): number {
   return best;
 }
 
+/** The cloud time a plan needs from the start of step `from` to its end: the chain, or a longer side branch. */
+export function chainMs(steps: Step[], from = 0): number {
+  let rest = 0;
+  let beyond = 0; // how much the longest side branch from here on outlasts the chain it overlaps
+  for (let i = steps.length - 1; i >= from; i--) {
+    rest += steps[i].waitMs;
+    const side = steps[i].alongside;
+    if (side) beyond = Math.max(beyond, side.ms - side.joinAfterMs);
+  }
+  return rest + beyond;
+}
+
 export function makespanBound(plans: PipelinePlan[], o: BoundOptions): MakespanBound {
   const jobs = new Map<string, Job[]>();
   let longestChainMs = 0;
   for (const p of plans) {
-    const total = p.steps.reduce((t, s) => t + s.waitMs, 0);
-    longestChainMs = Math.max(longestChainMs, total);
+    longestChainMs = Math.max(longestChainMs, chainMs(p.steps));
     let head = 0;
-    for (const s of p.steps) {
+    p.steps.forEach((s, i) => {
       if (s.action) {
+        // A call that starts side work is followed by that work, then by the chain from where it joins.
+        const tail = s.alongside ? s.alongside.ms + chainMs(p.steps, i) - s.alongside.joinAfterMs : chainMs(p.steps, i);
         const key = `${s.action}@${p.region}`;
         const list = jobs.get(key) ?? [];
-        for (let i = 0; i < (s.calls ?? 1); i++) list.push({ head, tail: total - head });
+        for (let c = 0; c < (s.calls ?? 1); c++) list.push({ head, tail });
         jobs.set(key, list);
       }
       head += s.waitMs;
-    }
+    });
   }
   const byActionRegion: MakespanBound['byActionRegion'] = {};
   let ms = longestChainMs;
@@ -122,14 +141,30 @@ export function makespanBound(plans: PipelinePlan[], o: BoundOptions): MakespanB
 export function planOf(region: string, r: CreateCustomImageResult, d: Durations): PipelinePlan {
   const seen = new Set<StageName>();
   const steps: Step[] = [];
+  // Snapshots taken with the image (the result states their consistency only then): CreateSnapshot right
+  // after CreateImage, its 30 s alongside the image wait and the restart, joined at the snapshot stage.
+  const withImage = r.dataDiskConsistency !== undefined && r.snapshotIds.length > 0;
+  let side: Step | undefined;
   for (const { name } of r.stages) {
     if (seen.has(name)) continue; // a stage entered twice (a restart retried) counts once
     seen.add(name);
+    if (withImage && name === 'snapshotting-data-disks') {
+      side = undefined;
+      continue;
+    }
     const step = stageStep(name, r, d);
-    if (step) steps.push(step);
+    if (!step) continue;
+    steps.push(step);
+    if (side?.alongside) side.alongside.joinAfterMs += step.waitMs;
+    if (withImage && name === 'creating-image') {
+      side = { ...snapshotStep(r), waitMs: 0, alongside: { ms: d.snapshotCreateMs, joinAfterMs: 0 } };
+      steps.push(side);
+    }
   }
   return { region, steps };
 }
+
+const snapshotStep = (r: CreateCustomImageResult) => ({ action: 'CreateSnapshot', calls: r.snapshotIds.length });
 
 function stageStep(name: StageName, r: CreateCustomImageResult, d: Durations): Step | undefined {
   switch (name) {
@@ -142,9 +177,7 @@ function stageStep(name: StageName, r: CreateCustomImageResult, d: Durations): S
     case 'starting':
       return { action: 'StartInstances', waitMs: d.instanceStartMs };
     case 'snapshotting-data-disks':
-      return r.snapshotIds.length
-        ? { action: 'CreateSnapshot', calls: r.snapshotIds.length, waitMs: d.snapshotCreateMs }
-        : undefined;
+      return r.snapshotIds.length ? { ...snapshotStep(r), waitMs: d.snapshotCreateMs } : undefined;
     case 'launching':
       return { action: 'RunInstances', waitMs: d.instanceLaunchMs };
     case 'cleaning-up-launch':

@@ -116,4 +116,68 @@ describe('makespan lower bound (bench/bound.ts), cases computed by hand', () => 
     expect(chain).toBe(115_000);
     expect(chain).toBe(cloudTimeMs(result, d));
   });
+
+  it("snapshots taken with the image (#13 item 3): sent after CreateImage, their 30 s inside the image's 60 s", () => {
+    const d = resolveDurations(1, {
+      imageCreateMs: 60_000,
+      snapshotCreateMs: 30_000,
+      instanceStopMs: 5_000,
+      instanceStartMs: 5_000,
+      instanceLaunchMs: 10_000,
+      instanceTerminateMs: 5_000,
+    });
+    const stage = (name: CreateCustomImageResult['stages'][number]['name']) => ({ name, start: '', end: '' });
+    const result: CreateCustomImageResult = {
+      imageId: 'img-1',
+      snapshotIds: ['snap-1'],
+      launchedInstanceIds: ['ins-new'],
+      shutdownPerformed: true,
+      dataDiskConsistency: 'stopped',
+      warnings: [],
+      stages: (
+        [
+          'stopping',
+          'creating-image',
+          'waiting-for-image',
+          'starting',
+          'snapshotting-data-disks',
+          'launching',
+          'verifying-launch',
+          'cleaning-up-launch',
+          'completed',
+        ] as const
+      ).map(stage),
+    };
+    const plan = planOf('r', result, d);
+    expect(plan.steps.map((s) => s.action ?? '-')).toEqual([
+      'StopInstances',
+      'CreateImage',
+      'CreateSnapshot',
+      '-',
+      'StartInstances',
+      'RunInstances',
+      'TerminateInstances',
+    ]);
+    // stop 5 + image 60 + start 5 + launch 10 + terminate 5: the snapshot's 30 s run alongside the image.
+    expect(cloudTimeMs(result, d)).toBe(85_000);
+    // CreateSnapshot alone limited, at 1/s (every other action 50/s), sent ≥ 5 s in (after the stop), each followed by ≥ 30 + 10 + 5 s. 11 pipelines:
+    // 5 + 10 + 45 = 60 s, the chain (85 s) binds; 41 pipelines: 5 + 40 + 45 = 90 s, CreateSnapshot binds.
+    const opts: BoundOptions = { limits: { CreateSnapshot: 2 }, defaultLimit: 100, share: 0.5 };
+    expect(
+      makespanBound(
+        Array.from({ length: 11 }, () => plan),
+        opts,
+      ),
+    ).toMatchObject({
+      ms: 85_000,
+      bindingBy: 'longest chain',
+      longestChainMs: 85_000,
+    });
+    const many = makespanBound(
+      Array.from({ length: 41 }, () => plan),
+      opts,
+    );
+    expect(many).toMatchObject({ ms: 90_000, bindingBy: 'CreateSnapshot@r' });
+    // Were the snapshot's tail the chain's (60 + 5 + 10 + 5 s after it), the bound would claim 125 s.
+  });
 });

@@ -58,6 +58,21 @@ describe('bench metrics', () => {
     ]);
   });
 
+  it('snapshots taken with the image (#13 item 3) count from when the run starts waiting on them', () => {
+    // CreateSnapshot right after CreateImage: both NORMAL at +40 s, long before the run, busy with the image
+    // and the restart, reaches its snapshot stage at +71.5 s; it moves on 200 ms after that stage begins.
+    const early = sample();
+    early.result.dataDiskConsistency = 'stopped';
+    early.result.stages = early.result.stages.map((st) =>
+      st.name === 'snapshotting-data-disks' ? { ...st, end: iso(T + 71_700) } : st,
+    );
+    const flips = indexSettled([
+      { kind: 'snapshot', id: 'snap-1', state: 'NORMAL', at: T + 40_000 },
+      { kind: 'snapshot', id: 'snap-2', state: 'NORMAL', at: T + 40_000 },
+    ]);
+    expect(detections(early, flips)).toEqual([{ kind: 'snapshot', what: 'snapshots NORMAL', latencyMs: 200 }]);
+  });
+
   it('skips a flip the emulator has not recorded', () => {
     const partial = indexSettled([{ kind: 'image', id: 'img-1', state: 'NORMAL', at: T + 65_000 }]);
     expect(detections(sample(), partial).map((d) => d.kind)).toEqual(['image']);
