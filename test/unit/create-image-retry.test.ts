@@ -4,6 +4,7 @@
  * sending anything. The SDK client is a stand-in that counts calls; the limiter and TencentApi are the real ones.
  */
 import { MockActivityEnvironment } from '@temporalio/testing';
+import { DefaultLogger } from '@temporalio/worker';
 import { imageActivities } from '../../src/activities/image';
 import { Pollers } from '../../src/activities/pollers';
 import { RateLimiter } from '../../src/activities/rate-limit';
@@ -22,6 +23,9 @@ function setup() {
   return { calls, api, activities: imageActivities(rt) };
 }
 
+// The SDK's "Activity failed" warning for the attempt this test makes fail goes to the captured console.
+const logger = new DefaultLogger('WARN', ({ level, message }) => console.warn(level, message));
+
 const ours = { workflowExecution: { workflowId: 'wf', runId: 'run' }, activityId: '5' };
 const args = { region: 'ap-guangzhou', instanceId: 'ins-1', imageName: 'img', tags: {} };
 
@@ -39,7 +43,10 @@ describe('createImage lookups on a retry', () => {
     await new MockActivityEnvironment({ ...ours, activityId: '99' }).run(() =>
       api.cvm('ap-guangzhou', 'CreateImage', async () => 'theirs'),
     );
-    const first = new MockActivityEnvironment({ ...ours, attempt: 1, startToCloseTimeoutMs: ATTEMPT_MARGIN_MS + 200 });
+    const first = new MockActivityEnvironment(
+      { ...ours, attempt: 1, startToCloseTimeoutMs: ATTEMPT_MARGIN_MS + 200 },
+      { logger },
+    );
     await expect(first.run(() => activities.createImage(args))).rejects.toThrow(/rate-limit queue outlasted/);
     expect(calls).toEqual([]);
     const retry = new MockActivityEnvironment({ ...ours, attempt: 2, startToCloseTimeoutMs: 60_000 });
