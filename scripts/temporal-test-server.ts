@@ -5,10 +5,11 @@
  * a wrapper the SDK starts as an `existing-path` executable. The SDK gives a server 5 s to listen, more than
  * a cold JVM takes on a loaded 2-core machine, so the install also records a class-data-sharing archive.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { promisify } from 'node:util';
 
 export const TEST_SERVER_VERSION = '1.38.0';
 const ROOT = path.resolve(__dirname, '..');
@@ -24,7 +25,7 @@ export async function ensureTestServer(log: (m: string) => void = console.log): 
   log(`ensure-tools: installing Temporal's test server ${TEST_SERVER_VERSION} (Maven) into ${DIR}…`);
   rmSync(DIR, { recursive: true, force: true });
   mkdirSync(DIR, { recursive: true });
-  execFileSync(
+  await promisify(execFile)(
     'mvn',
     [
       '-q',
@@ -34,7 +35,7 @@ export async function ensureTestServer(log: (m: string) => void = console.log): 
       'dependency:copy-dependencies',
       `-DoutputDirectory=${path.join(DIR, 'lib')}`,
     ],
-    { stdio: ['ignore', 'ignore', 'inherit'] },
+    { maxBuffer: 16 << 20 },
   );
   writeFileSync(
     TEST_SERVER_PATH,

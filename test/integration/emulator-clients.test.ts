@@ -1,54 +1,21 @@
 /**
  * Other real clients against the emulator: tccli (Python SDK underneath) and the official Go SDK. They sign
  * their own service names and Host headers, so this proves the TC3 check follows the spec, not the Node SDK.
- * Both are installed on demand into .tools/ (pinned), so a fresh machine needs only python3 and go.
+ * Both are installed into .tools/ (pinned) by `npm test` or on demand here, so a fresh machine needs only python3 and go.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { GO_CLIENT_BIN, TCCLI_DIR, buildGoClient, installTccli } from '../../scripts/client-tools';
 import { startTestEmulator, waitFor, type TestEmulator } from '../helpers/emulator';
-import { ROOT } from '../helpers/processes';
 
 jest.setTimeout(120_000);
 
 const run = promisify(execFile);
-const TCCLI_VERSION = '3.1.189.1';
-const TCCLI_DIR = join(ROOT, '.tools', 'tccli');
-const GO_BIN = join(ROOT, '.tools', 'bin', 'tc-go-client');
-
 let emu: TestEmulator;
 let home: string;
-
-async function installTccli(): Promise<void> {
-  const marker = join(TCCLI_DIR, `.installed-${TCCLI_VERSION}`);
-  if (existsSync(marker)) return;
-  rmSync(TCCLI_DIR, { recursive: true, force: true });
-  await run(
-    'python3',
-    [
-      '-m',
-      'pip',
-      'install',
-      '--quiet',
-      '--disable-pip-version-check',
-      '--target',
-      TCCLI_DIR,
-      `tccli==${TCCLI_VERSION}`,
-    ],
-    {
-      timeout: 15 * 60_000,
-      maxBuffer: 64 * 1024 * 1024,
-    },
-  );
-  writeFileSync(marker, '');
-}
-
-async function buildGoClient(): Promise<void> {
-  mkdirSync(join(ROOT, '.tools', 'bin'), { recursive: true });
-  await run('go', ['build', '-o', GO_BIN, '.'], { cwd: join(ROOT, 'test', 'clients', 'go'), timeout: 10 * 60_000 });
-}
 
 beforeAll(async () => {
   await Promise.all([installTccli(), buildGoClient()]);
@@ -98,7 +65,7 @@ function tccli(args: string[], secretKey = emu.credential.secretKey): Promise<Ou
 
 function goClient(args: string[], secretKey = emu.credential.secretKey): Promise<Outcome> {
   return outcome(
-    run(GO_BIN, [emu.url, ...args], {
+    run(GO_CLIENT_BIN, [emu.url, ...args], {
       env: { TENCENTCLOUD_SECRET_ID: emu.credential.secretId, TENCENTCLOUD_SECRET_KEY: secretKey },
     }),
   );
