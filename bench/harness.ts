@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startDevServer, type DevServer } from '../src/devserver/dev-server';
 import type { Durations } from '../src/emulator';
-import { resolveDurations } from '../src/emulator/core/durations';
+import { BENCH_DURATIONS } from './durations';
 import { REGIONS } from '../src/emulator/core/regions';
 import type { PollerMode } from '../src/activities/pollers';
 import { pipelineWorkflowId, type CreateCustomImageInput } from '../src/contract';
@@ -17,24 +17,6 @@ import { fleetMember, followAll, startPipeline, type StartedPipeline } from '../
 import { readGcSamples } from './live-memory';
 import { benchReport, historyBreakdown, type BenchRun } from './report';
 import { cpuSeconds, findChild, sampleRss } from './sampler';
-
-/** The issue's scale: an image takes a minute, a snapshot 30 s, stop/start 5 s. */
-export const BENCH_DURATIONS: Durations = resolveDurations(1, {
-  imageCreateMs: 60_000,
-  snapshotCreateMs: 30_000,
-  instanceStopMs: 5_000,
-  instanceStartMs: 5_000,
-  instanceLaunchMs: 10_000,
-  instanceTerminateMs: 5_000,
-  diskCreateMs: 5_000,
-  diskAttachMs: 2_000,
-  imageSyncMs: 60_000,
-});
-
-export function scaleDurations(d: Durations, speedUp: number): Durations {
-  if (!(speedUp > 0)) throw new Error(`speed-up must be a positive number, got ${speedUp}`);
-  return Object.fromEntries(Object.entries(d).map(([k, v]) => [k, Math.round(v / speedUp)])) as unknown as Durations;
-}
 
 export interface BenchOptions {
   pipelines: number;

@@ -12,7 +12,8 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_POLL_INTERVAL_MS } from '../src/activities';
 import { POLLER_MODES, type PollerMode } from '../src/activities/pollers';
 import { renderChart } from './chart';
-import { BENCH_DURATIONS, runBench, scaleDurations } from './harness';
+import { BENCH_DURATIONS, scaleDurations } from './durations';
+import { runBench } from './harness';
 import type { BenchRun } from './report';
 import { targetReport } from './targets';
 

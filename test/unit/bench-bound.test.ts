@@ -7,7 +7,7 @@ import {
   type PipelinePlan,
 } from '../../bench/bound';
 import { cloudTimeMs } from '../../bench/metrics';
-import { resolveDurations } from '../../src/emulator/core/durations';
+import { BENCH_DURATIONS } from '../../bench/durations';
 import type { CreateCustomImageResult } from '../../src/contract';
 
 const HALF: BoundOptions = { limits: { CreateImage: 10, StopInstances: 10, Slow: 2 }, defaultLimit: 10, share: 0.5 };
@@ -15,6 +15,36 @@ const HALF: BoundOptions = { limits: { CreateImage: 10, StopInstances: 10, Slow:
 const image = (region: string, afterMs: number, beforeMs = 0): PipelinePlan => ({
   region,
   steps: [...(beforeMs ? [{ waitMs: beforeMs }] : []), { action: 'CreateImage', waitMs: 0 }, { waitMs: afterMs }],
+});
+
+/** The bench's durations (image 60 s, snapshot 30 s, stop/start 5 s, launch 10 s, terminate 5 s). */
+const d = BENCH_DURATIONS;
+const stage = (name: CreateCustomImageResult['stages'][number]['name']) => ({ name, start: '', end: '' });
+
+/** A finished pipeline that stopped its instance, snapshotted two data disks and launched (then terminated). */
+const finished = (over: Partial<CreateCustomImageResult> = {}): CreateCustomImageResult => ({
+  imageId: 'img-1',
+  snapshotIds: ['snap-1', 'snap-2'],
+  launchedInstanceIds: ['ins-new'],
+  shutdownPerformed: true,
+  warnings: [],
+  stages: (
+    [
+      'validating',
+      'inspecting',
+      'checking-quota',
+      'stopping',
+      'creating-image',
+      'waiting-for-image',
+      'starting',
+      'snapshotting-data-disks',
+      'launching',
+      'verifying-launch',
+      'cleaning-up-launch',
+      'completed',
+    ] as const
+  ).map(stage),
+  ...over,
 });
 
 describe('makespan lower bound (bench/bound.ts), cases computed by hand', () => {
@@ -71,36 +101,7 @@ describe('makespan lower bound (bench/bound.ts), cases computed by hand', () => 
   });
 
   it("a finished pipeline's plan: its stages in order, one call per resource, the cloud time of metrics.ts", () => {
-    const d = resolveDurations(1, {
-      imageCreateMs: 60_000,
-      snapshotCreateMs: 30_000,
-      instanceStopMs: 5_000,
-      instanceStartMs: 5_000,
-      instanceLaunchMs: 10_000,
-      instanceTerminateMs: 5_000,
-    });
-    const stage = (name: CreateCustomImageResult['stages'][number]['name']) => ({ name, start: '', end: '' });
-    const result: CreateCustomImageResult = {
-      imageId: 'img-1',
-      snapshotIds: ['snap-1', 'snap-2'],
-      launchedInstanceIds: ['ins-new'],
-      shutdownPerformed: true,
-      warnings: [],
-      stages: [
-        'validating',
-        'inspecting',
-        'checking-quota',
-        'stopping',
-        'creating-image',
-        'waiting-for-image',
-        'starting',
-        'snapshotting-data-disks',
-        'launching',
-        'verifying-launch',
-        'cleaning-up-launch',
-        'completed',
-      ].map((n) => stage(n as never)),
-    };
+    const result = finished();
     const plan = planOf('r', result, d);
     expect(plan.steps.map((s) => s.action ?? '-')).toEqual([
       'StopInstances',
@@ -118,36 +119,7 @@ describe('makespan lower bound (bench/bound.ts), cases computed by hand', () => 
   });
 
   it("snapshots taken with the image (#13 item 3): sent after CreateImage, their 30 s inside the image's 60 s", () => {
-    const d = resolveDurations(1, {
-      imageCreateMs: 60_000,
-      snapshotCreateMs: 30_000,
-      instanceStopMs: 5_000,
-      instanceStartMs: 5_000,
-      instanceLaunchMs: 10_000,
-      instanceTerminateMs: 5_000,
-    });
-    const stage = (name: CreateCustomImageResult['stages'][number]['name']) => ({ name, start: '', end: '' });
-    const result: CreateCustomImageResult = {
-      imageId: 'img-1',
-      snapshotIds: ['snap-1'],
-      launchedInstanceIds: ['ins-new'],
-      shutdownPerformed: true,
-      dataDiskConsistency: 'stopped',
-      warnings: [],
-      stages: (
-        [
-          'stopping',
-          'creating-image',
-          'waiting-for-image',
-          'starting',
-          'snapshotting-data-disks',
-          'launching',
-          'verifying-launch',
-          'cleaning-up-launch',
-          'completed',
-        ] as const
-      ).map(stage),
-    };
+    const result = finished({ snapshotIds: ['snap-1'], dataDiskConsistency: 'stopped' });
     const plan = planOf('r', result, d);
     expect(plan.steps.map((s) => s.action ?? '-')).toEqual([
       'StopInstances',

@@ -8,7 +8,7 @@ import {
   slope,
   type PipelineSample,
 } from '../../bench/metrics';
-import { resolveDurations } from '../../src/emulator/core/durations';
+import { BENCH_DURATIONS } from '../../bench/durations';
 import type { CreateCustomImageResult } from '../../src/contract';
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -79,14 +79,7 @@ describe('bench metrics', () => {
   });
 
   it('counts the emulated cloud time of the operations waited on, and the overhead against it', () => {
-    const d = resolveDurations(1, {
-      imageCreateMs: 60_000,
-      snapshotCreateMs: 30_000,
-      instanceStopMs: 5_000,
-      instanceStartMs: 5_000,
-      instanceLaunchMs: 10_000,
-      instanceTerminateMs: 5_000,
-    });
+    const d = BENCH_DURATIONS;
     expect(cloudTimeMs(sample().result, d)).toBe(115_000);
     // wall 119.5 s against 115 s of cloud time
     expect(overheadPct(sample(), d)).toBeCloseTo((4_500 / 115_000) * 100, 6);
