@@ -1,6 +1,6 @@
 /**
  * Time-skipping workflow tests: Temporal's own test server (`TestWorkflowEnvironment.createTimeSkipping`,
- * installed by `npm test`'s pretest, see scripts/temporal-test-server.ts) and the real workflow bundle with
+ * installed by `npm test` (`npm run tools`), see scripts/temporal-test-server.ts) and the real workflow bundle with
  * stub activities. Right for pure workflow timing logic (undo order, timeouts, cancellation); everything
  * that needs the cloud's behaviour stays in the integration tests against the dev server and the emulator.
  */

@@ -262,7 +262,7 @@ describe('cvm-image codec-server', () => {
 
   const CHROMIUM = '/usr/bin/chromium';
   it('lets the Temporal UI show the decoded input in a browser', async () => {
-    // A missing browser fails the test (npm test's pretest installs Debian's chromium); never a silent skip.
+    // A missing browser fails the test (`npm test` installs Debian's chromium: `npm run tools`); never a silent skip.
     if (!existsSync(CHROMIUM))
       throw new Error(`${CHROMIUM} is missing: run \`npx tsx scripts/ensure-tools.ts\` as root`);
     const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox'] });
