@@ -15,11 +15,20 @@ export default class QuietEnvironment extends NodeEnvironment {
 
   constructor(config: JestEnvironmentConfig, context: EnvironmentContext) {
     super(config, context);
+    // `globalThis.__cvmCaptureLog` is what quiet-runtime.ts gives the Temporal runtime's logger.
+    this.global.__cvmCaptureLog = (line: string) => this.capture('', line);
+  }
+
+  /**
+   * The test file's own console. Set here, not in the constructor: jest-runner installs its own console on
+   * the environment's global after constructing it and before `setup()` (jest-runner testWorker.js).
+   */
+  override async setup(): Promise<void> {
+    await super.setup();
     const capture =
       (level: string) =>
       (...args: unknown[]) =>
         this.capture(level, format(...args));
-    // The test file's own console; `globalThis.__cvmCaptureLog` is what quiet-runtime.ts gives the runtime.
     this.global.console = {
       ...console,
       log: capture('log'),
@@ -28,7 +37,6 @@ export default class QuietEnvironment extends NodeEnvironment {
       warn: capture('warn'),
       error: capture('error'),
     } as Console;
-    this.global.__cvmCaptureLog = (line: string) => this.capture('', line);
   }
 
   private capture(level: string, text: string): void {

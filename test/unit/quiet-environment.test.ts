@@ -1,0 +1,47 @@
+/**
+ * The suite's test environment (test/helpers/quiet-environment.ts) holds back what a test logs and prints it
+ * only for a failing test. Checked on a real jest run of a two-test fixture: one passes and one fails, both log.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const ROOT = path.join(__dirname, '..', '..');
+
+function jest(dir: string): Promise<string> {
+  const config = {
+    rootDir: dir,
+    testEnvironment: path.join(ROOT, 'test', 'helpers', 'quiet-environment.ts'),
+    transform: { '^.+\\.ts$': [require.resolve('@swc/jest'), { jsc: { target: 'es2022' } }] },
+  };
+  return new Promise((resolve) =>
+    execFile(
+      process.execPath,
+      [require.resolve('jest/bin/jest'), '--config', JSON.stringify(config), '--ci', '--colors=false'],
+      { cwd: dir, timeout: 60_000 },
+      (_err, stdout, stderr) => resolve(stdout + stderr),
+    ),
+  );
+}
+
+it("prints a failing test's logs and none of a passing test's", async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'quiet-env-'));
+  try {
+    writeFileSync(
+      path.join(dir, 'fixture.test.js'),
+      [
+        // Markers built at run time: jest's code frame of the failure shows these lines' source.
+        "it('passes', () => { console.warn(['LOG', 'OF', 'PASSING'].join('-')); expect(1).toBe(1); });",
+        "it('fails', () => { console.error(['LOG', 'OF', 'FAILING'].join('-')); expect(1).toBe(2); });",
+      ].join('\n'),
+    );
+    const out = await jest(dir);
+    expect(out).toContain('Tests:       1 failed, 1 passed, 2 total');
+    expect(out).toContain('logs of failed test "fails"');
+    expect(out).toContain('error: LOG-OF-FAILING');
+    expect(out).not.toContain('LOG-OF-PASSING');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}, 60_000);
