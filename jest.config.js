@@ -4,10 +4,9 @@
  */
 const transform = { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] };
 module.exports = {
-  // Most integration time is spent waiting on servers and child processes, not on the CPU: on 2 cores, four
-  // workers (each with its own dev server, see test/helpers/global-setup.ts) finish sooner than fewer. With the
-  // tool installs out of jest (npm run tools), 4 workers ran the suite in 340 s at 175 % CPU where 3 took
-  // 432–478 s at 155 % (2026-12-01).
+  // Integration tests also wait on servers and child processes, so on 2 cores four workers (each with its own
+  // dev server, see test/helpers/global-setup.ts) keep the CPU busier and finish sooner than fewer: with the
+  // tool installs out of jest (npm run tools), 340 s at 175 % CPU where three took 432–478 s at 155 % (2026-12-01).
   maxWorkers: 4,
   // Per-project testTimeout is ignored by jest; integration tests wait on real servers.
   testTimeout: 120000,
