@@ -124,9 +124,10 @@ it('SIGKILL during a TAT script: the script dies with the emulator; the restarte
     Timeout: 3,
   });
   const guest = join(`${stateFile}.d`, 'instances', instanceId);
-  const pid = Number(
-    await waitFor(() => existsSync(join(guest, 'parent-env')) && readFileSync(join(guest, 'script.pid'), 'utf8')),
-  );
+  // The shell creates parent-env (the redirect) before grep writes its count: wait for the count, not the file
+  // (under load the test read it empty in between).
+  const written = (name: string) => existsSync(join(guest, name)) && readFileSync(join(guest, name), 'utf8').trim();
+  const pid = Number(await waitFor(() => written('parent-env') && written('script.pid')));
   expect(readFileSync(join(guest, 'parent-env'), 'utf8').trim()).toBe('0');
   first.proc.child.kill('SIGKILL');
   expect(await first.proc.exited).toBe('SIGKILL');
