@@ -179,7 +179,9 @@ function toImageSchedule(s: ScheduleSummary): ImageSchedule | undefined {
   };
 }
 
-/** The rotation and refresh schedules of the namespace (others are left out). */
+/** The rotation and refresh schedules of the namespace (others are left out). The list comes from visibility and is
+ * eventually consistent (the SDKs' list_schedules docs: "if a schedule is added or deleted, it may not be available
+ * in the list immediately"); `client.schedule.getHandle(id).describe()` reads one schedule consistently. */
 export async function listImageSchedules(client: Client): Promise<ImageSchedule[]> {
   const out: ImageSchedule[] = [];
   for await (const s of client.schedule.list()) {

@@ -339,7 +339,16 @@ describe('the janitor on a schedule', () => {
       { taskQueue: bench.taskQueue, timing: { every: '1d' }, scheduleId: `janitor-${Date.now()}` },
     );
     try {
-      const listed = (await listImageSchedules(bench.client)).find((s) => s.scheduleId === id);
+      // The schedule list is read from visibility, which is eventually consistent: a schedule just created can be
+      // missing for a moment (a clean-clone CI run under load read it absent).
+      const listed = await waitFor(
+        async () => (await listImageSchedules(bench.client)).find((s) => s.scheduleId === id),
+        {
+          timeoutMs: 30_000,
+          intervalMs: 250,
+          what: `schedule ${id} in the list`,
+        },
+      );
       expect(listed).toMatchObject({ kind: 'janitor', timing: 'every 1d', summary: `Janitor for ${REGION}, dry run` });
       await expect(
         scheduleJanitor(bench.client, { region: 'Mars' }, { taskQueue: bench.taskQueue, timing: { every: '1d' } }),

@@ -14,6 +14,7 @@ import { pipelineDetails, pipelineSummary } from '../../src/client';
 import type { CreateCustomImageInput, CreateCustomImageResult } from '../../src/contract';
 import { ROOT } from '../helpers/processes';
 import { runCli, startStack, type Stack } from '../helpers/stack';
+import { waitFor } from '../helpers/emulator';
 
 // The project-level testTimeout in jest.config.js is not applied by Jest 30; long steps need this.
 jest.setTimeout(180_000);
@@ -251,8 +252,19 @@ describe('Temporal Web UI', () => {
       expect(cancelled.stdout).toMatch(/Cancelled in\s+waiting-for-image/);
       expect(cancelled.stdout).toMatch(/Image\s+—/);
 
-      const list = await runCli(['list', '--region', 'ap-guangzhou', '--limit', '5'], stack.env);
-      const row = (id: string) => list.stdout.split('\n').find((l) => l.startsWith(id)) ?? '';
+      // `list` reads visibility, which is eventually consistent: wait until both runs are listed as closed.
+      const rowOf = (stdout: string, id: string) => stdout.split('\n').find((l) => l.startsWith(id)) ?? '';
+      const list = await waitFor(
+        async () => {
+          const run = await runCli(['list', '--region', 'ap-guangzhou', '--limit', '5'], stack.env);
+          const closed = [failedId, cancelledId].every((id) =>
+            /\s(failed|cancelled) \(in /.test(rowOf(run.stdout, id)),
+          );
+          return closed ? run : undefined;
+        },
+        { timeoutMs: 30_000, intervalMs: 500, what: 'both runs listed as closed by `cvm-image list`' },
+      );
+      const row = (id: string) => rowOf(list.stdout, id);
       expect(row(failedId)).toMatch(/failed \(in waiting-for-image\)\s+—\s+\S+\s+delete image/);
       expect(row(cancelledId)).toMatch(/cancelled \(in waiting-for-image\)\s+—\s+\S+\s+delete image/);
     });
