@@ -25,6 +25,28 @@ export function describeInstances(
   return api.cvm(region, 'DescribeInstances', (c) => c.DescribeInstances(request), signal);
 }
 
+/**
+ * Why the instance can no longer be started or edited, or undefined while it exists. DescribeInstances'
+ * published errors include InvalidInstanceId.NotFound, but its docs do not say whether a well-formed unknown id
+ * fails with it or is only left out of InstanceSet: either answer counts as gone.
+ */
+export async function instanceGoneReason(
+  api: TencentApi,
+  region: string,
+  instanceId: string,
+): Promise<string | undefined> {
+  try {
+    const res = await describeInstances(api, region, { InstanceIds: [instanceId] });
+    const state = res.InstanceSet?.find((i) => i.InstanceId === instanceId)?.InstanceState;
+    if (!state) return 'the instance no longer exists';
+    return GONE.has(state) ? `the instance is ${state}` : undefined;
+  } catch (err) {
+    if (err instanceof ApplicationFailure && err.type === NON_RETRYABLE.notFound)
+      return 'the instance no longer exists';
+    throw err;
+  }
+}
+
 /** States an instance passes through on its own; inspection waits them out. */
 const TRANSITIONAL = new Set(['PENDING', 'STOPPING', 'STARTING', 'REBOOTING']);
 /** States no pipeline can work with. */

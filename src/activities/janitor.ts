@@ -21,7 +21,7 @@ import {
 import type { ImageCopy } from './distribution';
 import { readHistory, type UnfinishedCopy } from './run-history';
 import { describeImages } from './image';
-import { describeInstances } from './instance';
+import { describeInstances, instanceGoneReason } from './instance';
 import { describeSnapshots } from './snapshot';
 import type { TemporalClientSource } from './images-inventory';
 import type { ActivityRuntime } from './runtime';
@@ -63,14 +63,6 @@ export interface OrphanReport {
 }
 
 const literal = (v: string) => `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-
-async function busy(client: Client, region: string, instanceId: string): Promise<boolean> {
-  const query =
-    `WorkflowType = ${literal(WORKFLOW_TYPE)} AND ExecutionStatus = 'Running' ` +
-    `AND CvmRegion = ${literal(region)} AND CvmInstanceId = ${literal(instanceId)}`;
-  for await (const _ of client.workflow.list({ query })) return true;
-  return false;
-}
 
 type Key = string;
 const key = (workflowId: string, runId: string): Key => `${workflowId}\n${runId}`;
@@ -140,6 +132,15 @@ async function sourcesHandled(client: Client, region: string, since: string): Pr
 }
 
 export function janitorActivities(rt: ActivityRuntime, temporal: TemporalClientSource) {
+  /** Why a run's source is not to be restored now: a pipeline runs on it (and owns its state), or it is gone. */
+  async function sourceSkipReason(client: Client, region: string, instanceId: string): Promise<string | undefined> {
+    const running =
+      `WorkflowType = ${literal(WORKFLOW_TYPE)} AND ExecutionStatus = 'Running' ` +
+      `AND CvmRegion = ${literal(region)} AND CvmInstanceId = ${literal(instanceId)}`;
+    for await (const _ of client.workflow.list({ query: running })) return 'a pipeline is running on it now';
+    return instanceGoneReason(rt.api, region, instanceId);
+  }
+
   async function tagged(region: string): Promise<Map<Key, Tagged>> {
     // Not every Describe* documents a tag-key filter (DescribeSnapshots does not, in the vendored
     // contract): list everything and keep what carries our run tags, which works whatever the answer.
@@ -284,9 +285,11 @@ export function janitorActivities(rt: ActivityRuntime, temporal: TemporalClientS
         }
         // Its history never changes: an earlier janitor pass that restored this source is the record.
         if (handled.has(key(run.workflowId, run.runId))) run.source = undefined;
-        // A pipeline running on the same instance now (started after this run ended) owns its state.
-        if (run.source && (await busy(client, region, run.source.instanceId))) {
-          report.skippedSources.push({ ...run.source, reason: 'a pipeline is running on it now' });
+        // A pipeline running on the same instance now (started after this run ended) owns its state; a source
+        // released since has nothing to restore (starting it would be retried for ever).
+        const skip = run.source && (await sourceSkipReason(client, region, run.source.instanceId));
+        if (run.source && skip) {
+          report.skippedSources.push({ ...run.source, reason: skip });
           run.source = undefined;
         }
         const anything = run.images.length + run.snapshotIds.length + run.instanceIds.length + run.copies.length;

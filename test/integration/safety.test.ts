@@ -159,6 +159,40 @@ describe('#13 item 11: the janitor (reconcileOrphans)', () => {
   });
 });
 
+describe('the janitor when a source instance is gone', () => {
+  it('reports the source as skipped, undoes the rest and completes (an earlier pass failed on it for ever)', async () => {
+    const { emu } = bench;
+    await emu.admin.config({ durations: { ...FAST_DURATIONS, imageCreateMs: 2000 } });
+    const instanceId = await emu.admin.createInstance(
+      onlineInstanceWithDataDisk({ createdTime: '2017-03-01T00:00:00Z' }), // stopped to be imaged
+    );
+    const handle = await bench.start({ region: REGION, instanceId, imageName: 'source-gone' });
+    const p = await progressWhen(handle, (x) => x.stage === 'waiting-for-image' && !!x.imageId, 'image wait');
+    await handle.terminate('operator thought it was stuck');
+    await waitFor(async () => (await emu.admin.state()).images.find((i) => i.id === p.imageId)?.state === 'NORMAL', {
+      what: 'the image made (Tencent refuses to release an instance while it is imaged)',
+    });
+    // The owner then releases the stopped source: nothing is left to start or to restore.
+    await emu.clients.cvm(REGION).TerminateInstances({ InstanceIds: [instanceId] });
+    await waitFor(
+      async () => ((await instanceView(emu, instanceId).catch(() => undefined))?.state ?? 'GONE') !== 'STOPPED',
+      {
+        what: 'the source released',
+      },
+    );
+
+    const applied = await janitor(true);
+    expect(applied.skippedSources).toContainEqual({
+      instanceId,
+      start: true,
+      restoreFstab: true,
+      reason: expect.stringMatching(/no longer exists|is (SHUTDOWN|TERMINATING)/),
+    });
+    expect(applied.runs.find((r) => r.workflowId === handle.workflowId)?.source).toBeUndefined();
+    expect((await emu.admin.state()).images.map((i) => i.id)).not.toContain(p.imageId);
+  });
+});
+
 describe('#13 item 11: the janitor after a run terminated mid-stop', () => {
   it('a StopInstances still in flight when the run was terminated lands anyway: the source is started again', async () => {
     const { emu } = bench;
