@@ -1,7 +1,8 @@
 /**
  * Starts one real Temporal dev server per jest worker (each worker's test files run against their own, so
  * workers do not queue behind one server's single SQLite writer) and bundles the workflows once.
- * Each test file runs its own worker on its own task queue against its jest worker's server.
+ * Each test file runs its own worker on its own task queue against its jest worker's server. The CLI tests run
+ * lib/, built here when a source is newer (cli-build.ts).
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -9,6 +10,7 @@ import path from 'node:path';
 import type { Config } from '@jest/types';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { startDevServer, type DevServer } from '../../src/devserver/dev-server';
+import { ensureFreshBuild } from './cli-build';
 
 declare global {
   var __cvmDevServers: DevServer[] | undefined;
@@ -18,15 +20,19 @@ export default async function globalSetup(globalConfig: Config.GlobalConfig): Pr
   const dir = mkdtempSync(path.join(os.tmpdir(), 'cvm-image-test-'));
   const count = Math.max(1, globalConfig.maxWorkers);
   const starting = Array.from({ length: count }, () => startDevServer());
-  const [servers, bundle] = await Promise.all([
+  const [servers, bundle, buildError] = await Promise.all([
     Promise.allSettled(starting),
     bundleWorkflowCode({ workflowsPath: require.resolve('../workflows/index.ts'), logger: quietLogger }),
+    ensureFreshBuild().then(
+      () => undefined,
+      (err: unknown) => err,
+    ),
   ]);
   globalThis.__cvmDevServers = servers.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
   const failed = servers.find((s) => s.status === 'rejected');
-  if (failed) {
+  if (failed || buildError) {
     await Promise.all(globalThis.__cvmDevServers.map((s) => s.stop()));
-    throw failed.reason;
+    throw failed?.reason ?? buildError;
   }
   const bundlePath = path.join(dir, 'workflow-bundle.js');
   writeFileSync(bundlePath, bundle.code);

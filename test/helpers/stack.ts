@@ -11,6 +11,7 @@ import { startDevServer, type DevServer } from '../../src/devserver/dev-server';
 import { temporalCliPath } from '../../src/devserver/temporal-cli';
 import type { Durations } from '../../src/emulator';
 import { createWorker } from '../../src/worker';
+import { BUILT_CLI } from './cli-build';
 import { startTestEmulator, type TestEmulator } from './emulator';
 import { ROOT } from './processes';
 import { testAddress, uniqueTaskQueue, workflowBundle } from './temporal';
@@ -93,13 +94,12 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs `cvm-image` from source (src/cli/main.ts through tsx, never a stale lib/ build). */
+/** Runs `cvm-image`, compiled from the current source (global-setup.ts: cli-build.ts), in one node process. */
 export function runCli(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 120_000): Promise<CliRun> {
-  const tsx = path.join(ROOT, 'node_modules', '.bin', 'tsx');
   return new Promise((resolve) => {
     execFile(
-      tsx,
-      [path.join(ROOT, 'src', 'cli', 'main.ts'), ...args],
+      process.execPath,
+      [BUILT_CLI, ...args],
       { cwd: ROOT, env: { ...process.env, ...env }, timeout: timeoutMs },
       (err, stdout, stderr) => {
         const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
