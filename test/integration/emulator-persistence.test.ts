@@ -125,8 +125,9 @@ it('SIGKILL during a TAT script: the script dies with the emulator; the restarte
   });
   const guest = join(`${stateFile}.d`, 'instances', instanceId);
   // The shell creates parent-env (the redirect) before grep writes its count: wait for the count, not the file
-  // (under load the test read it empty in between).
-  const written = (name: string) => existsSync(join(guest, name)) && readFileSync(join(guest, name), 'utf8').trim();
+  // (under load the test read it empty in between). waitFor takes '' as an answer: an empty file is undefined.
+  const written = (name: string) =>
+    (existsSync(join(guest, name)) && readFileSync(join(guest, name), 'utf8').trim()) || undefined;
   const pid = Number(await waitFor(() => written('parent-env') && written('script.pid')));
   expect(readFileSync(join(guest, 'parent-env'), 'utf8').trim()).toBe('0');
   first.proc.child.kill('SIGKILL');
