@@ -189,7 +189,9 @@ export async function main(argv = process.argv): Promise<void> {
     const taskQueue = taskQueueFromEnv();
     const connection = await NativeConnection.connect({ address });
     cleanups.push(() => connection.close());
-    const worker = await createWorker({ connection, taskQueue });
+    // As `npm run worker` (worker.ts): a prebuilt bundle skips bundling the workflow code at start.
+    const codePath = process.env.CVM_IMAGE_WORKFLOW_BUNDLE;
+    const worker = await createWorker({ connection, taskQueue, ...(codePath ? { workflowBundle: { codePath } } : {}) });
     if (stop.signal.aborted) return;
     stop.worker = worker;
     console.log(`Worker polling task queue ${taskQueue}. Ctrl-C (or SIGTERM, SIGHUP) stops everything.`);

@@ -1,6 +1,7 @@
 /**
- * The package exactly as a consumer gets it: `npm pack` (its `prepare` builds lib/, `files` picks what
- * ships), then the tarball installed into a scratch project with `npm ci --offline`. The scratch project's
+ * The package exactly as a consumer gets it: `npm pack` (`files` picks what ships; lib/ is already built from
+ * the current source by the global setup, cli-build.ts, the same `tsc -p tsconfig.build.json` as `prepare`,
+ * so the pack skips scripts), then the tarball installed into a scratch project with `npm ci --offline`. The scratch project's
  * lockfile pins the tarball plus this checkout's locked production dependencies, so npm installs them
  * from its cache (filled by this checkout's `npm ci`) without a registry.
  */
@@ -44,7 +45,7 @@ export interface PackedConsumer {
 export async function installPackedPackage(): Promise<PackedConsumer> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'cvm-image-consumer-'));
   try {
-    const packed = await npm(['pack', '--pack-destination', dir, '--json'], ROOT);
+    const packed = await npm(['pack', '--ignore-scripts', '--pack-destination', dir, '--json'], ROOT);
     const tarball = readdirSync(dir).find((f) => f.endsWith('.tgz'))!;
     const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
     const lock = JSON.parse(readFileSync(path.join(ROOT, 'package-lock.json'), 'utf8')) as {

@@ -1,5 +1,5 @@
 /**
- * The client library as another service consumes it: packed (`npm pack`, whose `prepare` builds lib/),
+ * The client library as another service consumes it: packed (`npm pack` of lib/, built by the global setup),
  * installed from the tarball into a scratch project, resolved through package.json `exports` (JavaScript
  * and type declarations), the `cvm-image` bin running from lib/, and the README's service snippet run
  * there against a real stack (dev server, emulator with the demo instances, worker).
@@ -38,7 +38,7 @@ describe('the published package', () => {
     packed = await installPackedPackage().finally(() => starting.catch(() => undefined));
     consumer = packed.dir;
     await starting;
-    // npm pack (tsc) and an offline npm ci: about 60 s alone, several minutes on a loaded machine.
+    // npm pack and an offline npm ci: about 60 s alone, several minutes on a loaded machine.
   }, 300_000);
   afterAll(async () => {
     packed?.remove();

@@ -19,13 +19,15 @@ const portOpen = (port: number) =>
     s.on('error', () => resolve(false));
   });
 
-async function startMain(extra: string[] = []) {
+async function startMain(extra: string[] = [], more: NodeJS.ProcessEnv = {}) {
   const ports = { temporal: await freePort(), ui: await freePort(), emulator: await freePort() };
   const env: NodeJS.ProcessEnv = {
     TEMPORAL_ADDRESS: '',
     TENCENTCLOUD_ENDPOINT: '',
     CVM_IMAGE_TASK_QUEUE: '',
     CVM_IMAGE_EMULATOR_TOKEN: '',
+    CVM_IMAGE_WORKFLOW_BUNDLE: '',
+    ...more,
   };
   const args = ['--temporal-port', String(ports.temporal), '--ui-port', String(ports.ui)];
   args.push('--emulator-port', String(ports.emulator), '--speed', '2000', ...extra);
@@ -108,7 +110,10 @@ describe('npm start', () => {
   });
 
   it('--demo runs one pipeline end to end and streams its progress', async () => {
-    const { proc, ports } = await startMain(['--demo']);
+    // The suite's prebuilt bundle (the first test bundles from source, as an operator's `npm start` does).
+    const { proc, ports } = await startMain(['--demo'], {
+      CVM_IMAGE_WORKFLOW_BUNDLE: process.env.CVM_TEST_WORKFLOW_BUNDLE,
+    });
     try {
       await proc.waitFor(/"imageId": "img-[a-z0-9]+"/, 120_000);
       const out = proc.output();
