@@ -8,6 +8,7 @@ module.exports = {
   // dev server, see test/helpers/global-setup.ts) keep the CPU busier and finish sooner than fewer: with the
   // tool installs out of jest (npm run tools), 340 s at 175 % CPU where three took 432–478 s at 155 % (2026-12-01).
   maxWorkers: 4,
+  testSequencer: '<rootDir>/test/helpers/sequencer.js',
   // Per-project testTimeout is ignored by jest; integration tests wait on real servers.
   testTimeout: 120000,
   projects: [
