@@ -7,8 +7,7 @@ module.exports = {
   // Integration tests also wait on servers and child processes, so on 2 cores four workers (each with its own
   // dev server, see test/helpers/global-setup.ts) keep the CPU busier and finish sooner than fewer: with the
   // tool installs out of jest (npm run tools), 340 s at 175 % CPU where three took 432–478 s at 155 % (2026-12-01).
-  // Five, on a cold jest cache: 310 s against 379 s for four (one run each, before sequencer.js ordered the files).
-  maxWorkers: 5,
+  maxWorkers: 4,
   testSequencer: '<rootDir>/test/helpers/sequencer.js',
   // Per-project testTimeout is ignored by jest; integration tests wait on real servers.
   testTimeout: 120000,
