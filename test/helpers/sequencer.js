@@ -2,9 +2,9 @@
 /* eslint-disable @typescript-eslint/no-require-imports -- CommonJS: jest loads a test sequencer untransformed */
 /**
  * Long files first, also on a fresh clone. Jest orders by the durations it recorded in its cache and, without
- * one (every CI run), by file size: chaos.test.ts is small and slow, so it started last and ran alone for a
- * minute (cold cache: jest 379 s against 267 s warm, 4 workers, 2026-12-01). Durations jest has recorded still
- * win; these estimates (ms, from that cold run) stand in where it has none. Only the order depends on them.
+ * one (every CI run), by file size: chaos.test.ts is small and slow, so it started last and ran alone for its
+ * last minute (a cold run, 4 workers, 2026-12-01). Durations jest has recorded still win; these estimates (ms,
+ * from that run) stand in where it has none. Only the order depends on them.
  */
 const path = require('node:path');
 const Sequencer = require('@jest/test-sequencer').default;
