@@ -25,6 +25,12 @@ export function describeInstances(
   return api.cvm(region, 'DescribeInstances', (c) => c.DescribeInstances(request), signal);
 }
 
+/** One instance as DescribeInstances reports it, or undefined when it is not in the answer. */
+async function describeInstance(api: TencentApi, region: string, instanceId: string): Promise<Instance | undefined> {
+  const res = await describeInstances(api, region, { InstanceIds: [instanceId] });
+  return res.InstanceSet?.find((i) => i.InstanceId === instanceId);
+}
+
 /**
  * Why the instance can no longer be started or edited, or undefined while it exists. DescribeInstances'
  * published errors include InvalidInstanceId.NotFound, but its docs do not say whether a well-formed unknown id
@@ -36,8 +42,7 @@ export async function instanceGoneReason(
   instanceId: string,
 ): Promise<string | undefined> {
   try {
-    const res = await describeInstances(api, region, { InstanceIds: [instanceId] });
-    const state = res.InstanceSet?.find((i) => i.InstanceId === instanceId)?.InstanceState;
+    const state = (await describeInstance(api, region, instanceId))?.InstanceState;
     if (!state) return 'the instance no longer exists';
     return GONE.has(state) ? `the instance is ${state}` : undefined;
   } catch (err) {
@@ -66,11 +71,6 @@ export interface WaitInstancesArgs {
 }
 
 export function instanceActivities(rt: ActivityRuntime) {
-  async function describeOne(region: string, instanceId: string): Promise<Instance | undefined> {
-    const res = await describeInstances(rt.api, region, { InstanceIds: [instanceId] });
-    return res.InstanceSet?.find((i) => i.InstanceId === instanceId);
-  }
-
   /**
    * A source image deleted since the launch is UNKNOWN: not provably public, so not imaged online. Read through
    * the region's batched image poller: a fleet's pipelines mostly share a few source images, and N lookups at
@@ -137,7 +137,7 @@ export function instanceActivities(rt: ActivityRuntime) {
 
     /** Soft shutdown first (Tencent forces it if the guest does not stop in time). */
     async stopInstance({ region, instanceId }: InstanceRef): Promise<{ requested: boolean }> {
-      const state = (await describeOne(region, instanceId))?.InstanceState;
+      const state = (await describeInstance(rt.api, region, instanceId))?.InstanceState;
       if (state === 'STOPPED' || state === 'STOPPING') return { requested: false };
       if (state !== 'RUNNING') {
         throw ApplicationFailure.retryable(
@@ -154,7 +154,7 @@ export function instanceActivities(rt: ActivityRuntime) {
     },
 
     async startInstance({ region, instanceId }: InstanceRef): Promise<{ requested: boolean }> {
-      const state = (await describeOne(region, instanceId))?.InstanceState;
+      const state = (await describeInstance(rt.api, region, instanceId))?.InstanceState;
       if (state === 'RUNNING' || state === 'STARTING') return { requested: false };
       if (state !== 'STOPPED') {
         throw ApplicationFailure.retryable(
