@@ -6,7 +6,7 @@
  */
 import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { bundleWorkflowCode, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import { TEST_SERVER_PATH, testServerInstalled } from '../../scripts/temporal-test-server';
 import { SEARCH_ATTRIBUTE_NAMES } from '../../src/contract/search-attributes';
 
@@ -33,12 +33,19 @@ export async function startTimeSkipping(): Promise<TestWorkflowEnvironment> {
 }
 
 const noop = () => undefined;
-let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
-export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({
-    workflowsPath: require.resolve('../../src/workflows'),
-    logger: { trace: noop, debug: noop, info: noop, warn: console.warn, error: console.error, log: noop },
-  });
+let bundle: Promise<WorkflowBundleOption> | undefined;
+/**
+ * The bundle the integration project's global setup built from the same source, when the whole suite runs
+ * (CVM_TEST_WORKFLOW_BUNDLE: webpack once, not twice); bundled here when this project runs alone.
+ */
+export function workflowBundle(): Promise<WorkflowBundleOption> {
+  const codePath = process.env.CVM_TEST_WORKFLOW_BUNDLE;
+  bundle ??= codePath
+    ? Promise.resolve({ codePath })
+    : bundleWorkflowCode({
+        workflowsPath: require.resolve('../../src/workflows'),
+        logger: { trace: noop, debug: noop, info: noop, warn: console.warn, error: console.error, log: noop },
+      });
   return bundle;
 }
 
