@@ -1,7 +1,8 @@
 /**
  * What a chaos run breaks: a Temporal dev server (file-backed, so it can be restarted mid-run), the
- * Tencent Cloud emulator, and the worker as a child process (`node --import tsx src/worker.ts`), so it
- * can be SIGKILLed at any moment and started again, exactly as an operator's worker would crash.
+ * Tencent Cloud emulator, and the worker as a child process (src/worker.ts compiled: lib/worker.js, rebuilt
+ * first when a source is newer), so it can be SIGKILLed at any moment and started again, exactly as an
+ * operator's worker would crash.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -11,7 +12,8 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import { startDevServer, type DevServer } from '../../src/devserver/dev-server';
 import type { Durations } from '../../src/emulator';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator';
-import { spawnTs, type Spawned } from '../helpers/processes';
+import { ensureFreshBuild } from '../helpers/cli-build';
+import { spawnBuilt, type Spawned } from '../helpers/processes';
 
 export interface ChaosEnvOptions {
   /** Use this server (e.g. the test suite's) instead of starting a file-backed one. */
@@ -69,7 +71,7 @@ export function workerProcess(env: NodeJS.ProcessEnv): WorkerProcess {
     },
     async start() {
       if (current) previous += current.output();
-      current = spawnTs('src/worker.ts', [], env);
+      current = spawnBuilt('src/worker.ts', [], env);
       starts++;
       await Promise.race([
         current.waitFor(/polling task queue/, 120_000),
@@ -132,6 +134,8 @@ export async function startChaosEnv(opts: ChaosEnvOptions): Promise<ChaosEnv> {
         rmSync(dir!, { recursive: true, force: true });
       });
     }
+    // The worker runs from lib/ (no tsx loader at each restart); under jest the global setup built it already.
+    await ensureFreshBuild();
     // Restarts take a second with the workflow code bundled ahead (the test suite's, or one of our own).
     const bundlePath = opts.workflowBundlePath ?? process.env.CVM_TEST_WORKFLOW_BUNDLE ?? (await bundleOnce());
     const emu = await startTestEmulator({

@@ -1,9 +1,9 @@
 /**
- * `cvm-image` as an operator runs it: a child process (through tsx) against the suite's dev server,
+ * `cvm-image` as an operator runs it: a child process (compiled: lib/, built by the global setup) against the suite's dev server,
  * an emulator and a real worker. Output is not a terminal here, so `--watch` prints one line per change.
  */
 import { waitFor } from '../helpers/emulator';
-import { spawnTs } from '../helpers/processes';
+import { spawnBuilt } from '../helpers/processes';
 import { runCli, startStack, type Stack } from '../helpers/stack';
 import { uniqueTaskQueue } from '../helpers/temporal';
 
@@ -195,7 +195,7 @@ describe('cvm-image', () => {
 describe('cvm-image emulator', () => {
   it('serves the local Tencent Cloud with the demo instances until SIGTERM', async () => {
     const token = `cli-test-${process.pid}-token`;
-    const emulator = spawnTs('src/cli/main.ts', ['emulator', '--port', '0', '--seed', 'demo'], {
+    const emulator = spawnBuilt('src/cli/main.ts', ['emulator', '--port', '0', '--seed', 'demo'], {
       CVM_IMAGE_EMULATOR_TOKEN: token,
     });
     try {

@@ -3,7 +3,7 @@
  * Prometheus text format, and they reflect the work it does.
  */
 import { freePort } from '../../src/devserver/dev-server';
-import { spawnTs } from '../helpers/processes';
+import { spawnBuilt } from '../helpers/processes';
 import { testAddress, testClient, uniqueTaskQueue, UNKNOWN_WORKFLOW_TYPE } from '../helpers/temporal';
 
 // The project-level testTimeout in jest.config.js is not applied by Jest 30; long steps need this.
@@ -28,7 +28,7 @@ describe('worker metrics (CVM_IMAGE_METRICS_ADDR)', () => {
   it('serves Prometheus text with temporal_ metrics labelled with its task queue', async () => {
     const taskQueue = uniqueTaskQueue('metrics');
     const metricsAddr = `127.0.0.1:${await freePort()}`;
-    const worker = spawnTs('src/worker.ts', [], {
+    const worker = spawnBuilt('src/worker.ts', [], {
       TEMPORAL_ADDRESS: testAddress(),
       CVM_IMAGE_TASK_QUEUE: taskQueue,
       CVM_IMAGE_METRICS_ADDR: metricsAddr,

@@ -18,7 +18,7 @@ import type { CreateCustomImageResult } from '../../src/contract';
 import { startChaosEnv, type ChaosEnv } from '../chaos/environment';
 import { FAST_DURATIONS } from '../helpers/emulator';
 import { onlineInstanceWithDataDisk, REGION } from '../helpers/pipeline';
-import { spawnTs, type Spawned } from '../helpers/processes';
+import { spawnBuilt, type Spawned } from '../helpers/processes';
 import { runCli } from '../helpers/stack';
 import { uniqueTaskQueue } from '../helpers/temporal';
 
@@ -43,7 +43,7 @@ let bundleDir: string;
 
 beforeAll(async () => {
   uiOrigin = `http://localhost:${await freePort()}`;
-  codecServer = spawnTs('src/cli/main.ts', ['codec-server', '--port', '0', '--ui-origin', uiOrigin], CODEC_ENV);
+  codecServer = spawnBuilt('src/cli/main.ts', ['codec-server', '--port', '0', '--ui-origin', uiOrigin], CODEC_ENV);
   await codecServer.waitFor(/codec server listening on (http:\S+)/, 90_000);
   codecUrl = /listening on (http:\S+)/.exec(codecServer.output())![1];
   server = await startDevServer({ ui: true, uiPort: Number(uiOrigin.split(':').pop()), uiCodecEndpoint: codecUrl });

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { createTencentClients } from '../../src/cloud/clients';
 import { DEFAULT_CREDENTIALS } from '../../src/emulator';
 import { EmulatorAdmin, errorCode, waitFor } from '../helpers/emulator';
-import { spawnTs, type Spawned } from '../helpers/processes';
+import { spawnBuilt, type Spawned } from '../helpers/processes';
 
 jest.setTimeout(120_000);
 
@@ -28,7 +28,7 @@ afterAll(async () => {
 });
 
 async function startProcess(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ proc: Spawned; url: string }> {
-  const proc = spawnTs('src/emulator/main.ts', ['--port', '0', ...args], {
+  const proc = spawnBuilt('src/emulator/main.ts', ['--port', '0', ...args], {
     TENCENTCLOUD_SECRET_ID: '',
     TENCENTCLOUD_SECRET_KEY: '',
     CVM_IMAGE_EMULATOR_TOKEN: TOKEN,
@@ -197,7 +197,7 @@ it('--seed demo on an empty state loads the demo instances; bad flags are refuse
   } finally {
     await stop(proc);
   }
-  const bad = spawnTs('src/emulator/main.ts', ['--speed', '-3']);
+  const bad = spawnBuilt('src/emulator/main.ts', ['--speed', '-3']);
   running.push(bad);
   expect(await bad.exited).not.toBe(0);
   expect(bad.output()).toMatch(/--speed.*positive number/);
