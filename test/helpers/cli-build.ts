@@ -11,6 +11,8 @@ import { promisify } from 'node:util';
 import { ROOT } from './processes';
 
 export const BUILT_CLI = path.join(ROOT, 'lib', 'cli', 'main.js');
+/** TypeScript 7's native compiler, as `npm run build` runs it (package.json; its `exports` hide bin/). */
+const NATIVE_TSC = path.join(path.dirname(require.resolve('@typescript/native/package.json')), 'bin', 'tsc');
 
 function newestMtime(file: string): number {
   const stat = statSync(file);
@@ -35,7 +37,7 @@ export async function ensureFreshBuild(root = ROOT): Promise<boolean> {
   const inputs = ['src', 'tsconfig.json', 'tsconfig.build.json'].map((f) => path.join(root, f));
   if (builtAt(buildInfo) > Math.max(...inputs.map(newestMtime))) return false;
   try {
-    await promisify(execFile)(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
+    await promisify(execFile)(process.execPath, [NATIVE_TSC, '-p', 'tsconfig.build.json'], {
       cwd: root,
     });
   } catch (err) {
