@@ -4,6 +4,7 @@
  * byte what the node shims answer, and only to the runner's own commands.
  */
 import { execFileSync } from 'node:child_process';
+import { connect } from 'node:net';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -50,9 +51,9 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** A runner of its own with one guest (the fstab above); `run` returns everything the command printed. */
-async function runner(curl?: string | null) {
+async function runner(serveTools?: boolean) {
   const dataDir = mkdtempSync(path.join(dir, 'emu-'));
-  const r = new CommandRunner(dataDir, { curl });
+  const r = new CommandRunner(dataDir, { serveTools });
   await r.start();
   const guestRoot = path.join(dataDir, 'instances', 'ins-00000001');
   mkdirSync(path.join(guestRoot, 'etc'), { recursive: true });
@@ -69,10 +70,10 @@ async function runner(curl?: string | null) {
 describe('guest tool shims', () => {
   it('answer from the emulator’s process: no node behind them, the same bytes and exit codes as the node shims', async () => {
     const served = await runner();
-    const fallback = await runner(null);
+    const fallback = await runner(false);
     try {
       for (const tool of ['mount', 'umount', 'blkid', 'lsblk', 'findmnt']) {
-        expect(served.shim(tool)).toContain('curl');
+        expect(served.shim(tool)).toContain('/dev/tcp/127.0.0.1/');
         expect(served.shim(tool)).not.toMatch(/node|guest-tools\.js/);
         expect(fallback.shim(tool)).toContain('guest-tools.js');
       }
@@ -120,16 +121,21 @@ describe('guest tool shims', () => {
     try {
       await run('true'); // makes guestRoot one of the runner's
       const text = shim('blkid');
-      const url = /'(http:\/\/127\.0\.0\.1:\d+\/)'/.exec(text)![1];
-      const token = /printf '%s\\000' '([0-9a-f]+)'/.exec(text)![1];
+      const port = Number(/\/dev\/tcp\/127\.0\.0\.1\/(\d+)/.exec(text)![1]);
+      const token = /\$\(\(\$# \+ 4\)\) '([0-9a-f]+)'/.exec(text)![1];
       const mark = /^': ([0-9a-f]+)'\*\)/m.exec(text)![1];
       const disksFile = path.join(dataDir, 'tat', 'invt-1.disks.json');
-      const ask = async (...fields: string[]) => {
-        const res = await fetch(url, { method: 'POST', body: fields.map((f) => `${f}\0`).join('') });
-        return { status: res.status, body: await res.text() };
-      };
-      const ok = await ask(token, guestRoot, disksFile, 'blkid', '-U', 'nope');
-      expect(ok).toEqual({ status: 200, body: `: ${mark}\nexit 2\n` });
+      /** A request as a shim sends it (the number of fields, then each ended by a NUL); the whole answer. */
+      const send = (request: string) =>
+        new Promise<string>((resolve, reject) => {
+          const socket = connect(port, '127.0.0.1', () => socket.write(request));
+          const chunks: Buffer[] = [];
+          socket.on('data', (c: Buffer) => chunks.push(c));
+          socket.on('end', () => resolve(Buffer.concat(chunks).toString()));
+          socket.on('error', reject);
+        });
+      const ask = (...fields: string[]) => send([String(fields.length), ...fields].map((f) => `${f}\0`).join(''));
+      expect(await ask(token, guestRoot, disksFile, 'blkid', '-U', 'nope')).toBe(`: ${mark}\nexit 2\n`);
       const refused = [
         await ask('', guestRoot, disksFile, 'blkid'),
         await ask(
@@ -144,10 +150,19 @@ describe('guest tool shims', () => {
         await ask(token, guestRoot, '/etc/passwd', 'blkid'),
         await ask(token, guestRoot, path.join(dataDir, 'bin', 'x'), 'blkid'),
         await ask(token, guestRoot),
+        await send(`GET / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n\r\n\0`),
       ];
-      expect(refused.map((x) => x.status)).toEqual([403, 403, 403, 403, 403, 403, 403, 400]);
-      expect(refused.map((x) => x.body).join('\n')).not.toContain(mark);
-      expect((await fetch(url)).status).toBe(405);
+      expect(refused.map((x) => x.replace(/ \S*(\/|passwd)\S* /, ' <path> '))).toEqual([
+        'refused: wrong token',
+        'refused: wrong token',
+        "refused: guest root <path> is not one of this emulator's",
+        "refused: guest root <path> is not one of this emulator's",
+        "refused: guest root <path> is not one of this emulator's",
+        "refused: disks file <path> is not the emulator's",
+        "refused: disks file <path> is not the emulator's",
+        'refused: malformed request',
+        'refused: malformed request',
+      ]);
       // The same refusal through a shim, from a script that points GUEST_ROOT elsewhere.
       const moved = await run(
         `mkdir -p "$GUEST_ROOT/../elsewhere"; GUEST_ROOT="$GUEST_ROOT/../elsewhere" mount -a; echo "rc=$?"`,
@@ -158,7 +173,7 @@ describe('guest tool shims', () => {
       expect(moved.output).toContain('rc=126');
       // Closed with the runner: nothing listens any more, and a shim says so rather than answering.
       await r.close();
-      await expect(fetch(url)).rejects.toThrow();
+      await expect(ask(token, guestRoot, disksFile, 'blkid')).rejects.toThrow(/ECONNREFUSED/);
     } finally {
       await r.close();
     }

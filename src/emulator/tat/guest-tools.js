@@ -6,7 +6,7 @@
  * instance's emulated disks (the runner's disks file) and keep the mount table inside the guest tree
  * (<guest root>/run/emulator-mounts.json), so guest scripts run unchanged and never touch this machine's mounts.
  * `runTool` answers one call from its context alone: the emulator serves it in-process (guest-endpoint.ts);
- * where curl is missing, the shims exec `node guest-tools.js <tool> args…` instead (runner.ts).
+ * where bash has no /dev/tcp to reach it, the shims exec `node guest-tools.js <tool> args…` (runner.ts).
  */
 'use strict';
 const fs = require('node:fs');

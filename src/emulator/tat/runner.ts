@@ -3,8 +3,8 @@
  * starting with shims (mount, umount, blkid, lsblk, findmnt) that answer from the emulated disks, and a
  * clean environment. Time and output are bounded like TAT's (Timeout seconds; 24 KB of output); the
  * command dies with the emulator (GUARD). What this does not isolate: docs/security.md.
- * The shims ask this process over loopback (guest-endpoint.ts) once start() has run and curl is found;
- * until then, or without curl, they start node on guest-tools.js.
+ * The shims ask this process over loopback (guest-endpoint.ts, through bash's /dev/tcp) once start() has
+ * run; until then, or with a bash that has no /dev/tcp, they start node on guest-tools.js.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import {
@@ -30,7 +30,7 @@ import { GuestToolsEndpoint, type RunTool, type ToolContext } from './guest-endp
  */
 export const MAX_OUTPUT_BYTES = 24 * 1024;
 const SHIMS = ['mount', 'umount', 'blkid', 'lsblk', 'findmnt'];
-/** The PATH a command gets after the shims; curl is looked up there, as the shims will run it. */
+/** The PATH a command gets after the shims; the shims' bash is looked up there too. */
 const SYSTEM_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 export interface RunRequest {
@@ -75,8 +75,8 @@ const GUARD = [
 ].join('\n');
 
 export interface RunnerOptions {
-  /** curl for the shims: a path, or null for node shims only; default: found on SYSTEM_PATH, else null. */
-  curl?: string | null;
+  /** false: the shims start node on guest-tools.js, as they do where bash has no /dev/tcp (default true). */
+  serveTools?: boolean;
 }
 
 export class CommandRunner {
@@ -104,14 +104,15 @@ export class CommandRunner {
       writeShim(join(this.binDir, name), `#!/bin/sh\nexec "${process.execPath}" "${tools}" ${name} "$@"\n`);
   }
 
-  /** Serves the tools in this process and points the shims at it, when curl is there to reach it. */
+  /** Serves the tools in this process and points the shims at it, when bash can reach it (/dev/tcp). */
   async start(): Promise<void> {
-    const curl = this.opts.curl === undefined ? findCurl() : this.opts.curl;
-    if (!curl || this.endpoint) return;
+    const bash = findOnPath('bash');
+    if (this.opts.serveTools === false || !bash || this.endpoint) return;
     const endpoint = new GuestToolsEndpoint(loadRunTool(), (ctx) => this.refusal(ctx));
     await endpoint.listen();
+    if (!(await connects(bash, endpoint.port))) return endpoint.close();
     this.endpoint = endpoint;
-    for (const name of SHIMS) writeShim(join(this.binDir, name), endpoint.shim(name, curl));
+    for (const name of SHIMS) writeShim(join(this.binDir, name), endpoint.shim(name, bash));
   }
 
   /** Answers only for its own commands: their guest roots, and disks files in its work dir. */
@@ -199,16 +200,25 @@ function writeShim(file: string, text: string): void {
   renameSync(tmp, file);
 }
 
-function findCurl(): string | null {
+function findOnPath(command: string): string | undefined {
   for (const dir of SYSTEM_PATH.split(':')) {
     try {
-      accessSync(join(dir, 'curl'), constants.X_OK);
-      return join(dir, 'curl');
+      accessSync(join(dir, command), constants.X_OK);
+      return join(dir, command);
     } catch {
       // not in this one
     }
   }
-  return null;
+  return undefined;
+}
+
+/** Whether this bash has /dev/tcp (a build option): one connection, answered by nothing, closed at once. */
+function connects(bash: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = spawn(bash, ['-p', '-c', `exec 3<>/dev/tcp/127.0.0.1/${port}`], { stdio: 'ignore', env: {} });
+    probe.on('error', () => resolve(false));
+    probe.on('close', (code) => resolve(code === 0));
+  });
 }
 
 /** guest-tools.js is plain CommonJS found at run time (toolsDir), so required rather than imported. */
