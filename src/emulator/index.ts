@@ -139,10 +139,16 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   if (!isLoopback(host)) console.warn(wideHostWarning(host)); // even when quiet: this one matters
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, host, () => resolve());
-  });
+  await world.runner.start();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(opts.port ?? 0, host, () => resolve());
+    });
+  } catch (err) {
+    await world.runner.close();
+    throw err;
+  }
   const port = (server.address() as AddressInfo).port;
   access.port = port;
   const urlHost = host.includes(':') ? `[${host}]` : host;
@@ -156,9 +162,10 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     async close() {
       if (closed) return;
       closed = true;
-      world.runner.stopAll();
+      const runnerClosed = world.runner.close(); // kills the commands first, as before
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await runnerClosed;
       store.save();
       if (tempDir) rmSync(tempDir, { recursive: true, force: true });
     },

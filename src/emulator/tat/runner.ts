@@ -3,11 +3,24 @@
  * starting with shims (mount, umount, blkid, lsblk, findmnt) that answer from the emulated disks, and a
  * clean environment. Time and output are bounded like TAT's (Timeout seconds; 24 KB of output); the
  * command dies with the emulator (GUARD). What this does not isolate: docs/security.md.
+ * The shims ask this process over loopback (guest-endpoint.ts, through bash's /dev/tcp) once start() has
+ * run; until then, or with a bash that has no /dev/tcp, they start node on guest-tools.js.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import {
+  accessSync,
+  chmodSync,
+  constants,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import type { DiskIdentity } from '../guest/fstab';
+import { GuestToolsEndpoint, type RunTool, type ToolContext } from './guest-endpoint';
 
 /**
  * TaskResult.Output: "Base64编码后的命令输出。最大长度24KB" (the base64 of the output, at most 24 KB) and
@@ -17,6 +30,8 @@ import type { DiskIdentity } from '../guest/fstab';
  */
 export const MAX_OUTPUT_BYTES = 24 * 1024;
 const SHIMS = ['mount', 'umount', 'blkid', 'lsblk', 'findmnt'];
+/** The PATH a command gets after the shims; the shims' bash is looked up there too. */
+const SYSTEM_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 export interface RunRequest {
   taskId: string;
@@ -59,13 +74,24 @@ const GUARD = [
   'exit "$code"',
 ].join('\n');
 
+export interface RunnerOptions {
+  /** false: the shims start node on guest-tools.js, as they do where bash has no /dev/tcp (default true). */
+  serveTools?: boolean;
+}
+
 export class CommandRunner {
   private readonly binDir: string;
   private readonly workDir: string;
   private readonly running = new Set<ChildProcess>();
+  /** The guest roots of this runner's commands: the only ones its endpoint answers for. */
+  private readonly guestRoots = new Set<string>();
+  private endpoint?: GuestToolsEndpoint;
   private stopping = false;
 
-  constructor(dataDir: string) {
+  constructor(
+    dataDir: string,
+    private readonly opts: RunnerOptions = {},
+  ) {
     this.binDir = join(dataDir, 'bin');
     this.workDir = join(dataDir, 'tat');
     mkdirSync(this.binDir, { recursive: true });
@@ -74,11 +100,27 @@ export class CommandRunner {
     const source = toolsDir();
     copyFileSync(join(source, 'guest-tools.js'), tools);
     copyFileSync(join(source, 'guest-lib.js'), join(this.binDir, 'guest-lib.js'));
-    for (const name of SHIMS) {
-      const shim = join(this.binDir, name);
-      writeFileSync(shim, `#!/bin/sh\nexec "${process.execPath}" "${tools}" ${name} "$@"\n`);
-      chmodSync(shim, 0o755);
-    }
+    for (const name of SHIMS)
+      writeShim(join(this.binDir, name), `#!/bin/sh\nexec "${process.execPath}" "${tools}" ${name} "$@"\n`);
+  }
+
+  /** Serves the tools in this process and points the shims at it, when bash can reach it (/dev/tcp). */
+  async start(): Promise<void> {
+    const bash = findOnPath('bash');
+    if (this.opts.serveTools === false || !bash || this.endpoint) return;
+    const endpoint = new GuestToolsEndpoint(loadRunTool(), (ctx) => this.refusal(ctx));
+    await endpoint.listen();
+    if (!(await connects(bash, endpoint.port))) return endpoint.close();
+    this.endpoint = endpoint;
+    for (const name of SHIMS) writeShim(join(this.binDir, name), endpoint.shim(name, bash));
+  }
+
+  /** Answers only for its own commands: their guest roots, and disks files in its work dir. */
+  private refusal({ guestRoot, disksFile }: ToolContext): string | undefined {
+    if (!this.guestRoots.has(resolve(guestRoot || '/'))) return `guest root ${guestRoot} is not one of this emulator's`;
+    if (disksFile && dirname(resolve(disksFile)) !== resolve(this.workDir))
+      return `disks file ${disksFile} is not the emulator's`;
+    return undefined;
   }
 
   run(req: RunRequest): Promise<RunResult> {
@@ -86,6 +128,7 @@ export class CommandRunner {
     const disksFile = join(this.workDir, `${req.taskId}.disks.json`);
     writeFileSync(scriptFile, req.script);
     writeFileSync(disksFile, JSON.stringify(req.disks));
+    this.guestRoots.add(resolve(req.guestRoot));
     const start = Date.now();
     return new Promise((resolve) => {
       const child = spawn('bash', ['-c', GUARD, GUARD_NAME, scriptFile, req.taskId], {
@@ -93,7 +136,7 @@ export class CommandRunner {
         detached: true, // own session and process group, so a timeout kills everything the script started
         stdio: ['pipe', 'pipe', 'pipe'], // stdin: the guard's lifeline (never written, closed when we die)
         env: {
-          PATH: `${this.binDir}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`,
+          PATH: `${this.binDir}:${SYSTEM_PATH}`,
           HOME: req.guestRoot,
           LANG: 'C.UTF-8',
           GUEST_ROOT: req.guestRoot,
@@ -141,6 +184,47 @@ export class CommandRunner {
     this.stopping = true;
     for (const child of this.running) killGroup(child);
   }
+
+  /** Emulator shutdown: the commands, then the endpoint (an unclosed one would hold a jest worker's handle). */
+  async close(): Promise<void> {
+    this.stopAll();
+    await this.endpoint?.close();
+  }
+}
+
+/** Written beside and renamed over, so a command never runs a half-written shim; 0700: it holds the token. */
+function writeShim(file: string, text: string): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, text, { mode: 0o700 });
+  chmodSync(tmp, 0o700);
+  renameSync(tmp, file);
+}
+
+function findOnPath(command: string): string | undefined {
+  for (const dir of SYSTEM_PATH.split(':')) {
+    try {
+      accessSync(join(dir, command), constants.X_OK);
+      return join(dir, command);
+    } catch {
+      // not in this one
+    }
+  }
+  return undefined;
+}
+
+/** Whether this bash has /dev/tcp (a build option): one connection, answered by nothing, closed at once. */
+function connects(bash: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = spawn(bash, ['-p', '-c', `exec 3<>/dev/tcp/127.0.0.1/${port}`], { stdio: 'ignore', env: {} });
+    probe.on('error', () => resolve(false));
+    probe.on('close', (code) => resolve(code === 0));
+  });
+}
+
+/** guest-tools.js is plain CommonJS found at run time (toolsDir), so required rather than imported. */
+function loadRunTool(): RunTool {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require(join(toolsDir(), 'guest-tools.js')) as { runTool: RunTool }).runTool;
 }
 
 /**
