@@ -76,7 +76,7 @@ async function lateRun(action: string, imageName: string, createdTime?: string, 
   const original = await instanceView(emu, instanceId);
   await emu.admin.faults({ rules: [{ action, commitAfterTimeout: true, lateMs, count: 1 }] });
   const handle = await bench.start({ region: REGION, instanceId, imageName });
-  const result = await handle.result();
+  const result = await resultWithin(handle, 45_000);
   const fired = (await emu.admin.listFaults()).fired;
   await new Promise((r) => setTimeout(r, lateMs + 300)); // the late call has landed by now, fix or no fix
   const state = await emu.admin.state();
