@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
+import { instanceActivities } from './instance';
 import type { ActivityRuntime } from './runtime';
 import { codeOf } from './tencent-api';
 import { runShell } from './tat';
@@ -118,6 +119,7 @@ export interface GuestRef {
 export type FixMode = 'comment' | 'nofail';
 
 export function guestActivities(rt: ActivityRuntime) {
+  const instances = instanceActivities(rt);
   async function run(action: FstabScript, target: GuestRef, vars: Record<string, string> = {}) {
     const script = buildFstabScript(action, { TOKEN: runToken(target.ofRun ?? pipelineRef()), ...vars });
     const res = await runShell(rt, target.region, target.instanceId, script, `cvm-image-pipeline.fstab-${action}`);
@@ -148,8 +150,12 @@ export function guestActivities(rt: ActivityRuntime) {
       }
     },
 
-    /** Puts the changed lines back. An offline agent may come back (after a restart): retry. */
-    async restoreFstab(target: GuestRef): Promise<{ restored: number }> {
+    /**
+     * Puts the changed lines back. An offline agent may come back (after a restart): retry. `startIfStopped`:
+     * the run stopped this source and restarted it, so a stop landing after the restart (its own late
+     * StopInstances) leaves it STOPPED with nobody else to start it, and retrying alone would never end.
+     */
+    async restoreFstab(target: GuestRef & { startIfStopped?: boolean }): Promise<{ restored: number }> {
       // Also for a janitor: `ofRun` names the run whose marked lines (and old backup) to put back.
       try {
         const res = await run('restore', target);
@@ -157,8 +163,10 @@ export function guestActivities(rt: ActivityRuntime) {
       } catch (err) {
         const code = codeOf(err);
         if (code?.startsWith('ResourceUnavailable.')) {
+          // startInstance acts on STOPPED only (and throws a retryable failure while STOPPING).
+          const started = target.startIfStopped && (await instances.startInstance(target)).requested;
           throw ApplicationFailure.retryable(
-            `cannot restore /etc/fstab on ${target.instanceId} yet (${code})`,
+            `cannot restore /etc/fstab on ${target.instanceId} yet (${code})${started ? '; started it again' : ''}`,
             RETRYABLE_TENCENT_ERROR,
           );
         }

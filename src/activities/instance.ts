@@ -14,6 +14,7 @@ import type {
 import type { ActivityRuntime } from './runtime';
 import type { TencentApi } from './tencent-api';
 import { NON_RETRYABLE, RETRYABLE_TENCENT_ERROR, type InstanceFacts } from '../contract';
+import type { Decision } from './pollers';
 import { visibilityWindow, waitForAll } from './waiting';
 
 export function describeInstances(
@@ -56,6 +57,34 @@ export async function instanceGoneReason(
 const TRANSITIONAL = new Set(['PENDING', 'STOPPING', 'STARTING', 'REBOOTING']);
 /** States no pipeline can work with. */
 const GONE = new Set(['SHUTDOWN', 'TERMINATING', 'LAUNCH_FAILED']);
+
+/**
+ * The opposite steady state (STOPPED while waiting for RUNNING, RUNNING while waiting for STOPPED) does not
+ * change by itself: another call took the instance there, e.g. a late StopInstances landing right after the
+ * restart, before a poll saw RUNNING. Tencent documents no read-after-write guarantee, so right after our
+ * own StartInstances the old state may still be read: it fails only once it has lasted the grace window,
+ * and the caller decides (the source restore starts it again).
+ */
+function settledElsewhere(graceMs: number, now: () => number = Date.now) {
+  const since = new Map<string, number>();
+  return (id: string, target: string, r: Instance): Decision<never> => {
+    const opposite = target === 'RUNNING' ? 'STOPPED' : target === 'STOPPED' ? 'RUNNING' : undefined;
+    if (r.InstanceState !== opposite || r.LatestOperationState === 'OPERATING') {
+      since.delete(id);
+      return { wait: true };
+    }
+    const first = since.get(id) ?? now();
+    since.set(id, first);
+    if (now() - first <= graceMs) return { wait: true };
+    return {
+      fail: ApplicationFailure.nonRetryable(
+        `instance ${id} is ${opposite} while waiting for ${target} (for ${Math.round((now() - first) / 1000)} s): ` +
+          `another call changed it`,
+        NON_RETRYABLE.instanceUnsuitable,
+      ),
+    };
+  };
+}
 
 export interface InstanceRef {
   region: string;
@@ -169,6 +198,7 @@ export function instanceActivities(rt: ActivityRuntime) {
     /** Long wait for instances to reach a state (or to disappear after termination). */
     async waitForInstances(args: WaitInstancesArgs): Promise<string[]> {
       const missing = visibilityWindow(rt.visibilityGraceMs);
+      const undone = settledElsewhere(rt.visibilityGraceMs);
       return waitForAll<Instance, string>({
         poller: rt.pollers.instances(args.region),
         ids: args.instanceIds,
@@ -196,7 +226,7 @@ export function instanceActivities(rt: ActivityRuntime) {
               ),
             };
           }
-          return { wait: true };
+          return undone(id, args.target, r);
         },
       });
     },

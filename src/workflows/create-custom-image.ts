@@ -123,6 +123,8 @@ export async function createCustomImage(raw: CreateCustomImageInput): Promise<Cr
     // 5. Guest preparation: data-disk lines out of /etc/fstab (seed caution), or refuse in check mode.
     let fstabLines: FstabLine[] = [];
     let forgetFstab = () => {};
+    // A run that stopped the source may see a stop of its own land after its restart (a late StopInstances).
+    const restoreArgs = () => ({ ...where, startIfStopped: stop });
     if (guestPrep) {
       tracker.enter(
         'preparing-fstab',
@@ -136,7 +138,9 @@ export async function createCustomImage(raw: CreateCustomImageInput): Promise<Cr
           name: 'restore /etc/fstab',
           resources: () => [input.instanceId],
           run: () =>
-            run(undo.restoreFstab, `Undo: restore /etc/fstab on ${input.instanceId}`, [where]).then(() => undefined),
+            run(undo.restoreFstab, `Undo: restore /etc/fstab on ${input.instanceId}`, [restoreArgs()]).then(
+              () => undefined,
+            ),
         });
         const fix = planFstabFix(input.instanceId, where, dataDisks);
         mutating().fstabEdited = true;
@@ -212,7 +216,7 @@ export async function createCustomImage(raw: CreateCustomImageInput): Promise<Cr
     }
     if (fstabLines.length) {
       tracker.enter('restoring-fstab', `restoring the data-disk lines of /etc/fstab on ${input.instanceId}`);
-      await run(undo.restoreFstab, `Restore /etc/fstab on ${input.instanceId}`, [where]);
+      await run(undo.restoreFstab, `Restore /etc/fstab on ${input.instanceId}`, [restoreArgs()]);
       forgetFstab();
     }
 

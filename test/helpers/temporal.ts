@@ -1,6 +1,12 @@
 /** Connections and workers for integration tests, against the suite's real dev server. */
 import { randomUUID } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
+import {
+  Client,
+  Connection,
+  defaultGrpcRetryOptions,
+  makeGrpcRetryInterceptor,
+  type ConnectionOptions,
+} from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 
 /** This jest worker's own dev server (the global setup starts one per worker). */
@@ -28,8 +34,39 @@ export const NOT_PRODUCT_WORKFLOW_TYPES = [UNKNOWN_WORKFLOW_TYPE, VERSIONING_TES
 
 export const uniqueTaskQueue = (prefix: string): string => `${prefix}-${randomUUID().slice(0, 8)}`;
 
+/**
+ * A client connection (not yet connected) whose close() cannot race the SDK's retry interceptor: a retry
+ * it set before close() fires after it and throws "Channel has been shut down" inside a timer, an uncaught
+ * exception jest blames on whatever suite runs then. Once closing, a failed call is not retried, and
+ * close() first lets the retries already set fire (their calls then fail without a retry).
+ */
+export function closeSafeConnection(options: ConnectionOptions): Connection {
+  const base = defaultGrpcRetryOptions();
+  let closing = false;
+  let retriesUntil = 0;
+  const retry = makeGrpcRetryInterceptor({
+    retryableDecider: (attempt, status) => !closing && base.retryableDecider(attempt, status),
+    // Called as the interceptor sets each retry's timer (setTimeout(retry, delayFunction(…))).
+    delayFunction: (attempt, status) => {
+      const ms = base.delayFunction(attempt, status);
+      retriesUntil = Math.max(retriesUntil, Date.now() + ms);
+      return ms;
+    },
+  });
+  const connection = Connection.lazy({ ...options, interceptors: [retry] });
+  const close = connection.close.bind(connection);
+  connection.close = async () => {
+    closing = true;
+    const wait = retriesUntil - Date.now();
+    if (wait >= 0) await new Promise((r) => setTimeout(r, wait + 5));
+    await close();
+  };
+  return connection;
+}
+
 export async function testClient(): Promise<{ client: Client; connection: Connection }> {
-  const connection = await Connection.connect({ address: testAddress() });
+  const connection = closeSafeConnection({ address: testAddress() });
+  await connection.ensureConnected();
   return { client: new Client({ connection }), connection };
 }
 

@@ -3,8 +3,17 @@
  * no answer, applied `lateMs` later). Each late call lands after the run's retry did the work; the run's
  * final reconciliation (settle window `lateCallSettleMs`) must leave the cloud as the result says.
  */
-import { TAG_WORKFLOW_ID } from '../../src/contract';
-import { instanceView, onlineInstanceWithDataDisk, REGION, startBench, type PipelineBench } from '../helpers/pipeline';
+import { TAG_WORKFLOW_ID, type PipelineProgress } from '../../src/contract';
+import { waitFor } from '../helpers/emulator';
+import {
+  callsBetween,
+  instanceView,
+  onlineInstanceWithDataDisk,
+  REGION,
+  startBench,
+  type PipelineBench,
+  type PipelineHandle,
+} from '../helpers/pipeline';
 
 jest.setTimeout(60_000);
 
@@ -23,13 +32,51 @@ afterEach(async () => bench.emu.admin.clearFaults());
 const taggedWith = (list: { id: string; tags?: { Key: string; Value: string }[] }[], workflowId: string) =>
   list.filter((r) => (r.tags ?? []).some((t) => t.Key === TAG_WORKFLOW_ID && t.Value === workflowId)).map((r) => r.id);
 
+/** The run's result, or, when it has not finished in time, an error naming the stage it is stuck in. */
+async function resultWithin(handle: PipelineHandle, ms: number) {
+  const result = handle.result();
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<true>((r) => (timer = setTimeout(() => r(true), ms)));
+  const late = await Promise.race([
+    result.then(
+      () => false,
+      () => false,
+    ),
+    timedOut,
+  ]);
+  clearTimeout(timer);
+  if (!late) return result;
+  const progress = await handle.query<PipelineProgress>('progress').catch((err: Error) => err.message);
+  // Ended, and its result poll settled: a poll left running would be retried after afterAll closed the client.
+  await handle.terminate('the test gave up waiting').catch(() => undefined);
+  await result.catch(() => undefined);
+  throw new Error(`the run has not finished after ${ms} ms: ${JSON.stringify(progress)}`);
+}
+
+/** StopInstances as the cloud applies a late one: at once, once the instance is RUNNING and idle. */
+async function stopWhenRunning(instanceId: string) {
+  const cvm = bench.emu.clients.cvm(REGION);
+  await waitFor(
+    () =>
+      cvm.StopInstances({ InstanceIds: [instanceId], StopType: 'SOFT_FIRST' }).then(
+        () => true,
+        (err: unknown) => {
+          // Still STARTING: refused as Tencent refuses it; tried again.
+          if (/InProgress|InstanceStateStarting/.test((err as { code?: string }).code ?? '')) return false;
+          throw err;
+        },
+      ),
+    { intervalMs: 20, what: `StopInstances on ${instanceId} to be accepted` },
+  );
+}
+
 async function lateRun(action: string, imageName: string, createdTime?: string, lateMs = LATE_MS) {
   const { emu } = bench;
   const instanceId = await emu.admin.createInstance(onlineInstanceWithDataDisk(createdTime ? { createdTime } : {}));
   const original = await instanceView(emu, instanceId);
   await emu.admin.faults({ rules: [{ action, commitAfterTimeout: true, lateMs, count: 1 }] });
   const handle = await bench.start({ region: REGION, instanceId, imageName });
-  const result = await handle.result();
+  const result = await resultWithin(handle, 45_000);
   const fired = (await emu.admin.listFaults()).fired;
   await new Promise((r) => setTimeout(r, lateMs + 300)); // the late call has landed by now, fix or no fix
   const state = await emu.admin.state();
@@ -61,5 +108,63 @@ describe('calls the cloud applies after the client gave up', () => {
     expect(result.imageId).toMatch(/^img-/);
     expect(source.files['/etc/fstab']).toBe(original.files['/etc/fstab']);
     expect(Object.keys(source.files).filter((f) => f.includes('cvm-image-pipeline'))).toEqual([]);
+  });
+});
+
+/**
+ * Where a late StopInstances lands depends on timing (a loaded machine moved it into the windows below, and
+ * the run hung until jest's timeout). Here the test applies the stop itself at that moment, deterministically.
+ */
+describe('a stop applied right after the run restarted the source', () => {
+  async function startStopped(imageName: string) {
+    const { emu } = bench;
+    const instanceId = await emu.admin.createInstance(
+      onlineInstanceWithDataDisk({ createdTime: '2017-03-01T00:00:00Z' }),
+    );
+    const original = await instanceView(emu, instanceId);
+    const handle = await bench.start({ region: REGION, instanceId, imageName });
+    await waitFor(async () => (await instanceView(emu, instanceId)).state === 'STOPPED', {
+      intervalMs: 20,
+      what: 'the run to stop the source',
+    });
+    return { instanceId, original, handle };
+  }
+
+  it('before the run saw it RUNNING: the run starts it again instead of waiting for RUNNING forever', async () => {
+    const { emu } = bench;
+    const { instanceId, original, handle } = await startStopped('stop-unseen-1');
+    // Every DescribeInstances from now on answers 1.5 s late, with the state it finds then: the run's wait
+    // after StartInstances cannot see the RUNNING the stop below ends.
+    await emu.admin.faults({ rules: [{ action: 'DescribeInstances', latencyMs: 1_500 }] });
+    await waitFor(async () => (await instanceView(emu, instanceId)).latestOperation === 'StartInstances', {
+      intervalMs: 20,
+      what: 'the run to restart the source',
+    });
+    await stopWhenRunning(instanceId);
+    await emu.admin.clearFaults();
+    const result = await resultWithin(handle, 40_000);
+    const source = await instanceView(emu, instanceId);
+    expect(result.shutdownPerformed).toBe(true);
+    expect(source.state).toBe('RUNNING');
+    expect(source.files['/etc/fstab']).toBe(original.files['/etc/fstab']);
+  });
+
+  it('before its fstab restore: the run starts it again and restores /etc/fstab', async () => {
+    const { emu } = bench;
+    const { instanceId, original, handle } = await startStopped('stop-before-restore-1');
+    const stopped = await emu.admin.requests();
+    // The fstab restore's RunCommand is answered 1.5 s late, against the state it finds then (stopped).
+    await emu.admin.faults({ rules: [{ action: 'RunCommand', latencyMs: 1_500 }] });
+    await waitFor(async () => (callsBetween(stopped, await emu.admin.requests()).RunCommand ?? 0) > 0, {
+      intervalMs: 20,
+      what: "the run's fstab restore",
+    });
+    await stopWhenRunning(instanceId);
+    await emu.admin.clearFaults();
+    const result = await resultWithin(handle, 40_000);
+    const source = await instanceView(emu, instanceId);
+    expect(result.shutdownPerformed).toBe(true);
+    expect(source.state).toBe('RUNNING');
+    expect(source.files['/etc/fstab']).toBe(original.files['/etc/fstab']);
   });
 });

@@ -23,6 +23,8 @@ beforeAll(async () => {
   native = await testNativeConnection();
 });
 afterAll(async () => {
+  // Every client call above is awaited; the client connection closes last, after the retries it already
+  // set have fired (testClient: closeSafeConnection), so no retry can run on a closed channel.
   for (const w of workers) if (w.worker.getState() === 'RUNNING') w.worker.shutdown();
   await Promise.all(workers.map((w) => w.running));
   await native?.close();
