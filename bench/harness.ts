@@ -16,7 +16,7 @@ import { startChaosEnv } from '../test/chaos/environment';
 import { fleetMember, followAll, startPipeline, type StartedPipeline } from '../test/chaos/fleet';
 import { readGcSamples } from './live-memory';
 import { benchReport, historyBreakdown, type BenchRun } from './report';
-import { cpuSeconds, findChild, sampleRss } from './sampler';
+import { cpuSeconds, sampleRss } from './sampler';
 
 export interface BenchOptions {
   pipelines: number;
@@ -105,8 +105,8 @@ export async function runBench(opts: BenchOptions): Promise<BenchRun> {
   });
   const readyAt = Date.now();
   try {
-    const workerPid = findChild(process.pid, /src\/worker\.ts/);
-    if (!workerPid) throw new Error('cannot find the worker process');
+    const workerPid = env.worker.pid;
+    if (!workerPid) throw new Error('the worker process has no pid');
     await env.emu.admin.config({ imageQuota: opts.pipelines + 10 });
 
     log(`${opts.poller}: creating ${opts.pipelines} source instances in ${regions.join(', ')}`);

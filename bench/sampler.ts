@@ -2,7 +2,7 @@
  * Reads the processes under test from /proc (Linux): the worker's resident memory (VmRSS) and the CPU time
  * of the worker, the dev server and this process (which hosts the emulator), sampled while the run lasts.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
@@ -25,22 +25,6 @@ export function cpuSeconds(pid: number): number | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** The child of `parent` whose command line matches (the worker runs as `node --import tsx src/worker.ts`). */
-export function findChild(parent: number, cmdline: RegExp): number | undefined {
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid !== parent) continue;
-      if (cmdline.test(readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0/g, ' '))) return Number(entry);
-    } catch {
-      // raced with a process exiting
-    }
-  }
-  return undefined;
 }
 
 export interface RssSample {

@@ -40,6 +40,8 @@ export interface WorkerProcess {
   /** Every line the worker processes printed so far, across restarts. */
   log(): string;
   readonly starts: number;
+  /** The running worker's process id (undefined before start()), e.g. for the bench's CPU and memory samples. */
+  readonly pid: number | undefined;
   start(): Promise<void>;
   /** SIGKILL: no graceful shutdown, in-flight activities are lost. */
   kill(): Promise<void>;
@@ -68,6 +70,9 @@ export function workerProcess(env: NodeJS.ProcessEnv): WorkerProcess {
     log: () => previous + (current?.output() ?? ''),
     get starts() {
       return starts;
+    },
+    get pid() {
+      return current?.child.pid;
     },
     async start() {
       if (current) previous += current.output();
