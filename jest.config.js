@@ -4,10 +4,11 @@
  */
 const transform = { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] };
 module.exports = {
-  // Integration tests also wait on servers and child processes, so on 2 cores four workers (each with its own
-  // dev server, see test/helpers/global-setup.ts) keep the CPU busier and finish sooner than fewer: with the
-  // tool installs out of jest (npm run tools), 340 s at 175 % CPU where three took 432–478 s at 155 % (2026-12-01).
-  maxWorkers: 4,
+  // Integration tests also wait on servers and child processes, so on 2 cores more workers than cores (each
+  // with its own dev server, see test/helpers/global-setup.ts) keep the CPU busy. Cold clean clones, `CI=true
+  // bash .ci/run`, 2026-12-01: 4 workers jest 328 s, 5 workers jest 301 s (CPU idle mostly 0–5 % meanwhile),
+  // 6 workers jest 313 s (a sixth server's CPU, and no idle left to fill).
+  maxWorkers: 5,
   testSequencer: '<rootDir>/test/helpers/sequencer.js',
   // Per-project testTimeout is ignored by jest; integration tests wait on real servers.
   testTimeout: 120000,
