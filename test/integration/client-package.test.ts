@@ -1,8 +1,9 @@
 /**
  * The client library as another service consumes it: packed (`npm pack` of lib/, built by the global setup),
- * installed from the tarball into a scratch project, resolved through package.json `exports` (JavaScript
- * and type declarations), the `cvm-image` bin running from lib/, and the README's service snippet run
- * there against a real stack (dev server, emulator with the demo instances, worker).
+ * installed from the tarball into a scratch project where only its declared dependencies resolve
+ * (packed-package.ts), resolved through package.json `exports` (JavaScript and type declarations), the
+ * `cvm-image` bin running from lib/, and the README's service snippet run there against a real stack (dev
+ * server, emulator with the demo instances, worker).
  */
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -33,12 +34,11 @@ describe('the published package', () => {
   let consumer: string;
   let stack: Stack;
   beforeAll(async () => {
-    // Both at once (the pack and install take most of the time); each kept for afterAll even if the other fails.
+    // Both at once; each kept for afterAll even if the other fails.
     const starting = startStack({ seed: 'demo' }).then((s) => (stack = s));
     packed = await installPackedPackage().finally(() => starting.catch(() => undefined));
     consumer = packed.dir;
     await starting;
-    // npm pack and an offline npm ci: about 60 s alone, several minutes on a loaded machine.
   }, 300_000);
   afterAll(async () => {
     packed?.remove();
