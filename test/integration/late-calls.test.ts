@@ -130,6 +130,21 @@ describe('a stop applied right after the run restarted the source', () => {
     return { instanceId, original, handle };
   }
 
+  /** The stop lands now; the run must still end with the source RUNNING and its fstab as it was. */
+  async function stopThenExpectRestored(
+    instanceId: string,
+    original: Awaited<ReturnType<typeof instanceView>>,
+    handle: PipelineHandle,
+  ) {
+    await stopWhenRunning(instanceId);
+    await bench.emu.admin.clearFaults();
+    const result = await resultWithin(handle, 40_000);
+    const source = await instanceView(bench.emu, instanceId);
+    expect(result.shutdownPerformed).toBe(true);
+    expect(source.state).toBe('RUNNING');
+    expect(source.files['/etc/fstab']).toBe(original.files['/etc/fstab']);
+  }
+
   it('before the run saw it RUNNING: the run starts it again instead of waiting for RUNNING forever', async () => {
     const { emu } = bench;
     const { instanceId, original, handle } = await startStopped('stop-unseen-1');
@@ -140,13 +155,7 @@ describe('a stop applied right after the run restarted the source', () => {
       intervalMs: 20,
       what: 'the run to restart the source',
     });
-    await stopWhenRunning(instanceId);
-    await emu.admin.clearFaults();
-    const result = await resultWithin(handle, 40_000);
-    const source = await instanceView(emu, instanceId);
-    expect(result.shutdownPerformed).toBe(true);
-    expect(source.state).toBe('RUNNING');
-    expect(source.files['/etc/fstab']).toBe(original.files['/etc/fstab']);
+    await stopThenExpectRestored(instanceId, original, handle);
   });
 
   it('before its fstab restore: the run starts it again and restores /etc/fstab', async () => {
@@ -159,12 +168,6 @@ describe('a stop applied right after the run restarted the source', () => {
       intervalMs: 20,
       what: "the run's fstab restore",
     });
-    await stopWhenRunning(instanceId);
-    await emu.admin.clearFaults();
-    const result = await resultWithin(handle, 40_000);
-    const source = await instanceView(emu, instanceId);
-    expect(result.shutdownPerformed).toBe(true);
-    expect(source.state).toBe('RUNNING');
-    expect(source.files['/etc/fstab']).toBe(original.files['/etc/fstab']);
+    await stopThenExpectRestored(instanceId, original, handle);
   });
 });
