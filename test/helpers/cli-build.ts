@@ -11,8 +11,6 @@ import { promisify } from 'node:util';
 import { ROOT } from './processes';
 
 export const BUILT_CLI = path.join(ROOT, 'lib', 'cli', 'main.js');
-/** TypeScript 7's native compiler, as `npm run build` runs it (package.json; its `exports` hide bin/). */
-const NATIVE_TSC = path.join(path.dirname(require.resolve('@typescript/native/package.json')), 'bin', 'tsc');
 
 function newestMtime(file: string): number {
   const stat = statSync(file);
@@ -37,11 +35,11 @@ export async function ensureFreshBuild(root = ROOT): Promise<boolean> {
   const inputs = ['src', 'tsconfig.json', 'tsconfig.build.json'].map((f) => path.join(root, f));
   if (builtAt(buildInfo) > Math.max(...inputs.map(newestMtime))) return false;
   try {
-    await promisify(execFile)(process.execPath, [NATIVE_TSC, '-p', 'tsconfig.build.json'], {
-      cwd: root,
-    });
+    // The project's own build (package.json: the compiler, then the files tsc does not copy).
+    await promisify(execFile)('npm', ['run', '--silent', 'build'], { cwd: root });
   } catch (err) {
-    const out = (err as { stdout?: string }).stdout || (err as Error).message;
+    const { stdout, stderr } = err as { stdout?: string; stderr?: string };
+    const out = `${stdout ?? ''}${stderr ?? ''}` || (err as Error).message;
     throw new Error(`the CLI tests need lib/ built from src/, and \`npm run build\` failed:\n${out}`);
   }
   // tsc leaves its build info alone when nothing changed: mark this check as done.

@@ -5,9 +5,10 @@
  * `cvm-image` bin running from lib/, and the README's service snippet run there against a real stack (dev
  * server, emulator with the demo instances, worker).
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { waitFor } from '../helpers/emulator';
 import { walkthroughBlocks } from '../helpers/readme';
 import { installPackedPackage, type PackedConsumer } from '../helpers/packed-package';
 import { startStack, type Stack } from '../helpers/stack';
@@ -99,6 +100,25 @@ describe('the published package', () => {
     const { code, out } = await run(tsc, [...args, '--types', 'node', 'service.ts'], consumer);
     expect(out).toBe('');
     expect(code).toBe(0);
+  });
+
+  it('runs the emulator from the build (its guest tool stand-ins ship in lib/)', async () => {
+    const bin = path.join(consumer, 'node_modules', 'cvm-image-pipeline', 'bin', 'cvm-image.js');
+    const emulator = spawn(process.execPath, [bin, 'emulator', '--port', '0'], { cwd: consumer });
+    let out = '';
+    emulator.stdout.on('data', (d) => (out += d));
+    emulator.stderr.on('data', (d) => (out += d));
+    const exited = new Promise((resolve) => emulator.once('exit', resolve));
+    try {
+      await waitFor(() => /listening on http/.test(out) || (emulator.exitCode !== null ? 'exited' : undefined), {
+        timeoutMs: 30_000,
+        what: 'the emulator to listen',
+      });
+      expect(out).toMatch(/Tencent Cloud emulator listening on http:\/\/127\.0\.0\.1:\d+/);
+    } finally {
+      emulator.kill('SIGTERM');
+      await exited;
+    }
   });
 
   it('runs the cvm-image bin from the build', async () => {
