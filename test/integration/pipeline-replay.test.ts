@@ -7,6 +7,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from '@temporalio/worker';
 import { temporal } from '@temporalio/proto';
+import { replayHistories } from '../chaos/replay';
 import { FAST_DURATIONS } from '../helpers/emulator';
 import {
   onlineInstanceWithDataDisk,
@@ -119,5 +120,10 @@ describe('workflow histories replay', () => {
     history.events!.splice(i, 1);
     const [outcome] = await replay([{ workflowId: 'tampered', history }]);
     expect(outcome.error).toMatch(/History is out of order|nondetermin/i); // the gap, found; not any failure
+    // The suite's teardown replays with test/chaos/replay.ts (on workflow threads): it must catch it too.
+    const report = await replayHistories([{ workflowId: 'tampered', history }], { workflowBundle: workflowBundle() });
+    expect(report.failures).toEqual([
+      { workflowId: 'tampered', error: expect.stringMatching(/out of order|nondetermin/i) },
+    ]);
   });
 });
