@@ -5,7 +5,7 @@
  * the CLI about a hundred times.
  */
 import { execFile } from 'node:child_process';
-import { readdirSync, statSync, utimesSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, utimesSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { ROOT } from './processes';
@@ -29,10 +29,13 @@ function builtAt(buildInfo: string): number {
   }
 }
 
-/** Builds `root`'s lib/ (incrementally) unless it is newer than every source; returns true if it built. */
+/** Builds `root`'s lib/ (incrementally) unless it is newer than every input; returns true if it built. */
 export async function ensureFreshBuild(root = ROOT): Promise<boolean> {
   const buildInfo = path.join(root, 'lib', '.tsbuildinfo');
-  const inputs = ['src', 'tsconfig.json', 'tsconfig.build.json'].map((f) => path.join(root, f));
+  // The sources and the build's own definition (its scripts, config and the asset copy).
+  const inputs = ['src', 'tsconfig.json', 'tsconfig.build.json', 'package.json', 'scripts/copy-build-assets.js']
+    .map((f) => path.join(root, f))
+    .filter((f) => existsSync(f));
   if (builtAt(buildInfo) > Math.max(...inputs.map(newestMtime))) return false;
   try {
     // The project's own build (package.json: the compiler, then the files tsc does not copy).

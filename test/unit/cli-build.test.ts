@@ -30,7 +30,7 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 const built = () => readFileSync(path.join(root, 'lib', 'cli', 'main.js'), 'utf8');
 
-it('builds when lib/ is missing, skips while it is fresh, rebuilds after a source changes', async () => {
+it('builds when lib/ is missing, skips while it is fresh, rebuilds after a source or the build changes', async () => {
   expect(await ensureFreshBuild(root)).toBe(true);
   expect(built()).toContain('exports.answer = 1');
   expect(await ensureFreshBuild(root)).toBe(false);
@@ -41,6 +41,15 @@ it('builds when lib/ is missing, skips while it is fresh, rebuilds after a sourc
   utimesSync(source, later, later);
   expect(await ensureFreshBuild(root)).toBe(true);
   expect(built()).toContain('exports.answer = 2');
+
+  // A change to the build's definition (package.json's build script) rebuilds too.
+  const earlier = new Date(Date.now() - 60_000);
+  utimesSync(source, earlier, earlier);
+  expect(await ensureFreshBuild(root)).toBe(false);
+  const pkg = path.join(root, 'package.json');
+  const evenLater = new Date(Date.now() + 8_000);
+  utimesSync(pkg, evenLater, evenLater);
+  expect(await ensureFreshBuild(root)).toBe(true);
 });
 
 it('names the build when it fails', async () => {
