@@ -65,7 +65,7 @@ const GONE = new Set(['SHUTDOWN', 'TERMINATING', 'LAUNCH_FAILED']);
  * own StartInstances the old state may still be read: it fails only once it has lasted the grace window,
  * and the caller decides (the source restore starts it again).
  */
-function settledElsewhere(graceMs: number, now: () => number = Date.now) {
+function settledElsewhere(graceMs: number) {
   const since = new Map<string, number>();
   return (id: string, target: string, r: Instance): Decision<never> => {
     const opposite = target === 'RUNNING' ? 'STOPPED' : target === 'STOPPED' ? 'RUNNING' : undefined;
@@ -73,12 +73,12 @@ function settledElsewhere(graceMs: number, now: () => number = Date.now) {
       since.delete(id);
       return { wait: true };
     }
-    const first = since.get(id) ?? now();
+    const first = since.get(id) ?? Date.now();
     since.set(id, first);
-    if (now() - first <= graceMs) return { wait: true };
+    if (Date.now() - first <= graceMs) return { wait: true };
     return {
       fail: ApplicationFailure.nonRetryable(
-        `instance ${id} is ${opposite} while waiting for ${target} (for ${Math.round((now() - first) / 1000)} s): ` +
+        `instance ${id} is ${opposite} while waiting for ${target} (for ${Math.round((Date.now() - first) / 1000)} s): ` +
           `another call changed it`,
         NON_RETRYABLE.instanceUnsuitable,
       ),

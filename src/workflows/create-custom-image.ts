@@ -124,7 +124,7 @@ export async function createCustomImage(raw: CreateCustomImageInput): Promise<Cr
     let fstabLines: FstabLine[] = [];
     let forgetFstab = () => {};
     // A run that stopped the source may see a stop of its own land after its restart (a late StopInstances).
-    const restoreArgs = () => ({ ...where, startIfStopped: stop });
+    const restoreArgs = { ...where, startIfStopped: stop };
     if (guestPrep) {
       tracker.enter(
         'preparing-fstab',
@@ -138,7 +138,7 @@ export async function createCustomImage(raw: CreateCustomImageInput): Promise<Cr
           name: 'restore /etc/fstab',
           resources: () => [input.instanceId],
           run: () =>
-            run(undo.restoreFstab, `Undo: restore /etc/fstab on ${input.instanceId}`, [restoreArgs()]).then(
+            run(undo.restoreFstab, `Undo: restore /etc/fstab on ${input.instanceId}`, [restoreArgs]).then(
               () => undefined,
             ),
         });
@@ -216,7 +216,7 @@ export async function createCustomImage(raw: CreateCustomImageInput): Promise<Cr
     }
     if (fstabLines.length) {
       tracker.enter('restoring-fstab', `restoring the data-disk lines of /etc/fstab on ${input.instanceId}`);
-      await run(undo.restoreFstab, `Restore /etc/fstab on ${input.instanceId}`, [restoreArgs()]);
+      await run(undo.restoreFstab, `Restore /etc/fstab on ${input.instanceId}`, [restoreArgs]);
       forgetFstab();
     }
 
