@@ -3,6 +3,7 @@
  * that no longer replays means a change to the workflow would break runs already in flight. The test
  * suite's global teardown replays every history its dev server recorded; `npm run chaos` replays its own.
  */
+import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -30,17 +31,35 @@ export async function replayHistories(
   return report;
 }
 
+/** One of `of` disjoint shares of a server's runs, chosen by run (not list position: lists may reorder). */
+export interface Share {
+  index: number;
+  of: number;
+}
+
+export const inShare = (workflowId: string, runId: string, { index, of }: Share): boolean =>
+  createHash('sha1').update(`${workflowId}/${runId}`).digest().readUInt32BE(0) % of === index;
+
 /**
- * Every workflow history on a server, replayed with the given bundle. Histories that fail are written to
- * `failedDir` (one JSON file each, as test/replay/ keeps them) for a look. `query` narrows the list (visibility).
+ * Every workflow history on a server (or one share of them), replayed with the given bundle. Histories that
+ * fail are written to `failedDir` (one JSON file each, as test/replay/ keeps them) for a look. `query` narrows
+ * the list (visibility).
  */
-export async function replayServerHistories(address: string, bundlePath: string, failedDir?: string, query?: string) {
+export async function replayServerHistories(
+  address: string,
+  bundlePath: string,
+  failedDir?: string,
+  query?: string,
+  share: Share = { index: 0, of: 1 },
+) {
   const connection = await Connection.connect({ address });
   try {
     const client = new Client({ connection });
-    const report = await replayHistories(client.workflow.list({ query }).intoHistories({ concurrency: 8 }), {
-      workflowBundle: { codePath: bundlePath },
-    });
+    const runs: { workflowId: string; runId: string }[] = [];
+    for await (const { workflowId, runId } of client.workflow.list({ query })) {
+      if (inShare(workflowId, runId, share)) runs.push({ workflowId, runId });
+    }
+    const report = await replayHistories(fetchHistories(client, runs), { workflowBundle: { codePath: bundlePath } });
     if (failedDir && report.failures.length) {
       mkdirSync(failedDir, { recursive: true });
       for (const f of report.failures) {
@@ -52,5 +71,23 @@ export async function replayServerHistories(address: string, bundlePath: string,
     return report;
   } finally {
     await connection.close();
+  }
+}
+
+/** The runs' histories in order, up to `ahead` fetched while earlier ones replay. */
+async function* fetchHistories(client: Client, runs: { workflowId: string; runId: string }[], ahead = 8) {
+  const fetch = ({ workflowId, runId }: (typeof runs)[number]) => {
+    const fetched = client.workflow
+      .getHandle(workflowId, runId)
+      .fetchHistory()
+      .then((history) => ({ workflowId, history }));
+    fetched.catch(() => undefined); // a failure surfaces where it is awaited, not as an unhandled rejection
+    return fetched;
+  };
+  const pending = runs.slice(0, ahead).map(fetch);
+  for (let next = ahead; pending.length; next++) {
+    const fetched = await pending.shift()!;
+    if (next < runs.length) pending.push(fetch(runs[next]));
+    yield fetched;
   }
 }

@@ -1,0 +1,30 @@
+/**
+ * One process's share of the suite's teardown replay (test/helpers/global-teardown.ts starts one per core:
+ * a replay runs on the thread that started it). Argument: JSON `{ addresses, bundle, failedDir, query,
+ * share }`; prints the reports, one per server, as JSON on its last line.
+ */
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { replayServerHistories, type ReplayReport, type Share } from './replay';
+
+interface Job {
+  addresses: string[];
+  bundle: string;
+  failedDir: string;
+  query: string;
+  share: Share;
+}
+
+async function main(): Promise<void> {
+  const job = JSON.parse(process.argv[2] ?? '') as Job;
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const reports: ReplayReport[] = [];
+  for (const address of job.addresses) {
+    reports.push(await replayServerHistories(address, job.bundle, job.failedDir, job.query, job.share));
+  }
+  process.stdout.write(`\n${JSON.stringify(reports)}\n`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
