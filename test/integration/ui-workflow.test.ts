@@ -213,6 +213,12 @@ describe('Temporal Web UI', () => {
           await new Promise((r) => setTimeout(r, 100));
         }
         await stack.client.cancel(cancelledId);
+        // The saga cannot delete an image that is still being created: once it is undoing, the emulator's
+        // clock moves past the creation instead of the test waiting a minute for it.
+        await waitFor(async () => (await stack.client.progress(cancelledId)).stage === 'compensating', {
+          what: 'the cancelled run undoing',
+        });
+        await admin.advanceClock(60_000);
         await stack.client.result(cancelledId).catch(() => undefined);
       } finally {
         await admin.config({ durations: { imageCreateMs: durations.durations.imageCreateMs } });
