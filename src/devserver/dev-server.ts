@@ -22,6 +22,8 @@ export interface DevServerOptions {
   /** Where the server's own output goes; ignored by default. */
   stdio?: 'inherit' | 'ignore';
   uiCodecEndpoint?: string;
+  /** Dynamic config values (`--dynamic-config-value KEY=VALUE`, VALUE as JSON), e.g. for test servers. */
+  dynamicConfig?: Record<string, unknown>;
 }
 
 export interface DevServer {
@@ -89,6 +91,9 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
   args.push('--log-level', opts.logLevel ?? 'warn');
   for (const flag of SEARCH_ATTRIBUTE_FLAGS) args.push('--search-attribute', flag);
   if (opts.dbFilename) args.push('--db-filename', opts.dbFilename);
+  for (const [key, value] of Object.entries(opts.dynamicConfig ?? {})) {
+    args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
+  }
   let uiUrl: string | undefined;
   if (opts.ui || opts.uiPort) {
     const uiPort = opts.uiPort ?? (await freePort(ip));

@@ -19,7 +19,7 @@ declare global {
 export default async function globalSetup(globalConfig: Config.GlobalConfig): Promise<void> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'cvm-image-test-'));
   const count = Math.max(1, globalConfig.maxWorkers);
-  const starting = Array.from({ length: count }, () => startDevServer());
+  const starting = Array.from({ length: count }, () => startDevServer({ dynamicConfig: TEST_SERVER_CONFIG }));
   const [servers, bundle, buildError] = await Promise.all([
     Promise.allSettled(starting),
     bundleWorkflowCode({ workflowsPath: require.resolve('../workflows/index.ts'), logger: quietLogger }),
@@ -40,6 +40,14 @@ export default async function globalSetup(globalConfig: Config.GlobalConfig): Pr
   process.env.CVM_TEST_TEMPORAL_ADDRESSES = globalThis.__cvmDevServers.map((s) => s.address).join(',');
   process.env.CVM_TEST_WORKFLOW_BUNDLE = bundlePath;
 }
+
+/**
+ * A deleted run goes once the server's transfer queue has acknowledged its close, and the queue saves that
+ * acknowledgement every `history.transferProcessorUpdateAckInterval`: 30 s by default; Temporal's own functional
+ * tests of deletion set 1 s (temporalio/temporal tests/workflow_delete_execution_test.go). So do these servers:
+ * a test that waits for a deletion (lifecycle-schedules: `cost` deletes its run) waits about a second, not 30–75.
+ */
+const TEST_SERVER_CONFIG = { 'history.transferProcessorUpdateAckInterval': '1s' };
 
 const noop = () => undefined;
 const quietLogger = { trace: noop, debug: noop, info: noop, warn: console.warn, error: console.error, log: noop };

@@ -12,7 +12,6 @@ const path = require('node:path');
 const Sequencer = require('@jest/test-sequencer').default;
 
 const ESTIMATED_MS = {
-  'integration/lifecycle-schedules.test.ts': 98_000,
   'integration/safety.test.ts': 86_000,
   'integration/readme-walkthrough.test.ts': 70_000,
   'integration/lifecycle-rotate.test.ts': 63_000,
@@ -20,6 +19,7 @@ const ESTIMATED_MS = {
   'integration/pipeline-durability.test.ts': 60_000,
   'integration/ui-workflow.test.ts': 60_000, // 131 s before its cancelled run's image creation went by the clock
   'integration/main-start.test.ts': 57_000,
+  'integration/lifecycle-schedules.test.ts': 50_000, // 98 s before its servers acknowledged deletions each second
   'integration/cli-commands.test.ts': 56_000,
   'integration/chaos.test.ts': 52_000,
   'integration/pipeline-cancel.test.ts': 34_000,
