@@ -1,7 +1,7 @@
 /**
  * Replays recorded histories against the current workflow code (`Worker.runReplayHistories`): a history
  * that no longer replays means a change to the workflow would break runs already in flight. The test
- * suite's global teardown replays every history its dev server recorded; `npm run chaos` replays its own.
+ * suite's global teardown replays every history its dev servers recorded; `npm run chaos` replays its own.
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';

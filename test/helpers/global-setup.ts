@@ -42,12 +42,16 @@ export default async function globalSetup(globalConfig: Config.GlobalConfig): Pr
 }
 
 /**
- * A deleted run goes once the server's transfer queue has acknowledged its close, and the queue saves that
- * acknowledgement every `history.transferProcessorUpdateAckInterval`: 30 s by default; Temporal's own functional
- * tests of deletion set 1 s (temporalio/temporal tests/workflow_delete_execution_test.go). So do these servers:
- * a test that waits for a deletion (lifecycle-schedules: `cost` deletes its run) waits about a second, not 30–75.
+ * A deleted run goes once the server's queues have acknowledged its close, and they save that acknowledgement
+ * every `history.transferProcessorUpdateAckInterval` (and the visibility queue's own interval): 30 s by default.
+ * Temporal's own tests of deletion set both to 1 s (temporalio/temporal tests/workflow_delete_execution_test.go),
+ * and so do these servers: a test that waits for a deletion (lifecycle-schedules: `cost` deletes its run) waits
+ * about a second, not 30–75.
  */
-const TEST_SERVER_CONFIG = { 'history.transferProcessorUpdateAckInterval': '1s' };
+const TEST_SERVER_CONFIG = {
+  'history.transferProcessorUpdateAckInterval': '1s',
+  'history.visibilityProcessorUpdateAckInterval': '1s',
+};
 
 const noop = () => undefined;
 const quietLogger = { trace: noop, debug: noop, info: noop, warn: console.warn, error: console.error, log: noop };

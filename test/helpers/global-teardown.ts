@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import type { ReplayReport } from '../chaos/replay';
 import { NOT_PRODUCT_WORKFLOW_TYPES } from './temporal';
 
-const SHARE_SCRIPT = path.resolve(__dirname, '..', 'chaos', 'replay-share.ts');
+const SHARE_SCRIPT = path.join(__dirname, 'replay-share.ts');
 
 /** Before the suite's servers go, every history their tests recorded must replay with the current code. */
 export default async function globalTeardown(): Promise<void> {

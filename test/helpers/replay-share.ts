@@ -1,10 +1,10 @@
 /**
- * One process's share of the suite's teardown replay (test/helpers/global-teardown.ts starts one per core:
+ * One process's share of the suite's teardown replay (global-teardown.ts starts one per core:
  * a replay runs on the thread that started it). Argument: JSON `{ addresses, bundle, failedDir, query,
  * share }`; prints the reports, one per server, as JSON on its last line.
  */
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { replayServerHistories, type ReplayReport, type Share } from './replay';
+import { replayServerHistories, type ReplayReport, type Share } from '../chaos/replay';
 
 interface Job {
   addresses: string[];
