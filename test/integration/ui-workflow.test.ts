@@ -213,8 +213,9 @@ describe('Temporal Web UI', () => {
           await new Promise((r) => setTimeout(r, 100));
         }
         await stack.client.cancel(cancelledId);
-        // The saga cannot delete an image that is still being created: once it is undoing, the emulator's
-        // clock moves past the creation instead of the test waiting a minute for it.
+        // An image still being created cannot be deleted (DeleteImages: InvalidImageId.IncorrectState), so the
+        // saga waits for it: once it is undoing, the emulator's clock moves past the creation instead of the
+        // test waiting a minute.
         await waitFor(async () => (await stack.client.progress(cancelledId)).stage === 'compensating', {
           what: 'the cancelled run undoing',
         });
