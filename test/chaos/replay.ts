@@ -55,11 +55,9 @@ export async function replayServerHistories(
   const connection = await Connection.connect({ address });
   try {
     const client = new Client({ connection });
-    const runs: { workflowId: string; runId: string }[] = [];
-    for await (const { workflowId, runId } of client.workflow.list({ query })) {
-      if (inShare(workflowId, runId, share)) runs.push({ workflowId, runId });
-    }
-    const report = await replayHistories(fetchHistories(client, runs), { workflowBundle: { codePath: bundlePath } });
+    const report = await replayHistories(historiesInShare(client, share, query), {
+      workflowBundle: { codePath: bundlePath },
+    });
     if (failedDir && report.failures.length) {
       mkdirSync(failedDir, { recursive: true });
       for (const f of report.failures) {
@@ -74,20 +72,10 @@ export async function replayServerHistories(
   }
 }
 
-/** The runs' histories in order, up to `ahead` fetched while earlier ones replay. */
-async function* fetchHistories(client: Client, runs: { workflowId: string; runId: string }[], ahead = 8) {
-  const fetch = ({ workflowId, runId }: (typeof runs)[number]) => {
-    const fetched = client.workflow
-      .getHandle(workflowId, runId)
-      .fetchHistory()
-      .then((history) => ({ workflowId, history }));
-    fetched.catch(() => undefined); // a failure surfaces where it is awaited, not as an unhandled rejection
-    return fetched;
-  };
-  const pending = runs.slice(0, ahead).map(fetch);
-  for (let next = ahead; pending.length; next++) {
-    const fetched = await pending.shift()!;
-    if (next < runs.length) pending.push(fetch(runs[next]));
-    yield fetched;
+/** The histories of the listed runs in `share`, each fetched as the replay reaches it. */
+async function* historiesInShare(client: Client, share: Share, query?: string) {
+  for await (const { workflowId, runId } of client.workflow.list({ query })) {
+    if (!inShare(workflowId, runId, share)) continue;
+    yield { workflowId, history: await client.workflow.getHandle(workflowId, runId).fetchHistory() };
   }
 }

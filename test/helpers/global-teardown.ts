@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { ReplayReport } from '../chaos/replay';
+import type { ReplayJob } from './replay-share';
 import { NOT_PRODUCT_WORKFLOW_TYPES } from './temporal';
 
 const SHARE_SCRIPT = path.join(__dirname, 'replay-share.ts');
@@ -47,7 +48,7 @@ export default async function globalTeardown(): Promise<void> {
   }
 }
 
-async function replayShare(job: object): Promise<ReplayReport[]> {
+async function replayShare(job: ReplayJob): Promise<ReplayReport[]> {
   const { stdout } = await promisify(execFile)(
     process.execPath,
     ['--import', 'tsx', SHARE_SCRIPT, JSON.stringify(job)],

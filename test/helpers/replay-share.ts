@@ -6,7 +6,7 @@
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { replayServerHistories, type ReplayReport, type Share } from '../chaos/replay';
 
-interface Job {
+export interface ReplayJob {
   addresses: string[];
   bundle: string;
   failedDir: string;
@@ -15,7 +15,7 @@ interface Job {
 }
 
 async function main(): Promise<void> {
-  const job = JSON.parse(process.argv[2] ?? '') as Job;
+  const job = JSON.parse(process.argv[2] ?? '') as ReplayJob;
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const reports: ReplayReport[] = [];
   for (const address of job.addresses) {
