@@ -9,11 +9,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { startDevServer, type DevServer } from '../../src/devserver/dev-server';
+import type { DevServer } from '../../src/devserver/dev-server';
 import type { Durations } from '../../src/emulator';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator';
 import { ensureFreshBuild } from '../helpers/cli-build';
 import { spawnBuilt, type Spawned } from '../helpers/processes';
+import { startTestServer } from '../helpers/test-server';
 
 export interface ChaosEnvOptions {
   /** Use this server (e.g. the test suite's) instead of starting a file-backed one. */
@@ -132,7 +133,7 @@ export async function startChaosEnv(opts: ChaosEnvOptions): Promise<ChaosEnv> {
     if (!address) {
       dir = mkdtempSync(path.join(os.tmpdir(), 'cvm-image-chaos-'));
       const dbFilename = path.join(dir, 'temporal.db');
-      server = await startDevServer({ dbFilename });
+      server = await startTestServer({ dbFilename });
       address = server.address;
       cleanups.push(async () => {
         await server?.stop();
@@ -179,7 +180,7 @@ export async function startChaosEnv(opts: ChaosEnvOptions): Promise<ChaosEnv> {
       async restartServer() {
         if (!server || !dir) throw new Error('the server is not ours to restart (an address was given)');
         await server.stop();
-        server = await startDevServer({ port, dbFilename: path.join(dir, 'temporal.db') });
+        server = await startTestServer({ port, dbFilename: path.join(dir, 'temporal.db') });
       },
       close,
     };

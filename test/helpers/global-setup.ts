@@ -9,8 +9,9 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Config } from '@jest/types';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { startDevServer, type DevServer } from '../../src/devserver/dev-server';
+import type { DevServer } from '../../src/devserver/dev-server';
 import { ensureFreshBuild } from './cli-build';
+import { startTestServer } from './test-server';
 
 declare global {
   var __cvmDevServers: DevServer[] | undefined;
@@ -19,7 +20,7 @@ declare global {
 export default async function globalSetup(globalConfig: Config.GlobalConfig): Promise<void> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'cvm-image-test-'));
   const count = Math.max(1, globalConfig.maxWorkers);
-  const starting = Array.from({ length: count }, () => startDevServer({ dynamicConfig: TEST_SERVER_CONFIG }));
+  const starting = Array.from({ length: count }, () => startTestServer());
   const [servers, bundle, buildError] = await Promise.all([
     Promise.allSettled(starting),
     bundleWorkflowCode({ workflowsPath: require.resolve('../workflows/index.ts'), logger: quietLogger }),
@@ -40,18 +41,6 @@ export default async function globalSetup(globalConfig: Config.GlobalConfig): Pr
   process.env.CVM_TEST_TEMPORAL_ADDRESSES = globalThis.__cvmDevServers.map((s) => s.address).join(',');
   process.env.CVM_TEST_WORKFLOW_BUNDLE = bundlePath;
 }
-
-/**
- * A deleted run goes once the server's queues have acknowledged its close, and they save that acknowledgement
- * every `history.transferProcessorUpdateAckInterval` (and the visibility queue's own interval): 30 s by default.
- * Temporal's own tests of deletion set both to 1 s (temporalio/temporal tests/workflow_delete_execution_test.go),
- * and so do these servers: a test that waits for a deletion (lifecycle-schedules: `cost` deletes its run) waits
- * about a second, not 30–75.
- */
-const TEST_SERVER_CONFIG = {
-  'history.transferProcessorUpdateAckInterval': '1s',
-  'history.visibilityProcessorUpdateAckInterval': '1s',
-};
 
 const noop = () => undefined;
 const quietLogger = { trace: noop, debug: noop, info: noop, warn: console.warn, error: console.error, log: noop };

@@ -67,7 +67,10 @@ export async function startBench(opts: BenchOptions = {}): Promise<PipelineBench
           lateCallSettleMs: TEST_LATE_SETTLE_MS,
           ...opts.deps,
         },
-        maxHeartbeatThrottleInterval: '200ms',
+        // How soon a waiting activity sends what it saw, and so learns it was cancelled: 1 s, not the worker's
+        // 5 s. At 200 ms every waiting activity wrote five heartbeats a second to the server, 4–9 % of the CPU
+        // of five pipeline files (A/B twice, 2026-12-01) for no test that needs it.
+        maxHeartbeatThrottleInterval: '1s',
       });
     let worker = await makeWorker();
     let running = worker.run();

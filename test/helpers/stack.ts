@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { createPipelineClient, type PipelineClient } from '../../src/client';
-import { startDevServer, type DevServer } from '../../src/devserver/dev-server';
+import type { DevServer } from '../../src/devserver/dev-server';
 import { temporalCliPath } from '../../src/devserver/temporal-cli';
 import type { Durations } from '../../src/emulator';
 import { createWorker } from '../../src/worker';
@@ -15,6 +15,7 @@ import { BUILT_CLI } from './cli-build';
 import { startTestEmulator, type TestEmulator } from './emulator';
 import { ROOT } from './processes';
 import { testAddress, uniqueTaskQueue, workflowBundle } from './temporal';
+import { startTestServer } from './test-server';
 
 export interface StackOptions {
   /** A dev server of its own instead of the suite's shared one (needed for the Web UI, or `cvm-image`). */
@@ -47,7 +48,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   try {
     let server: DevServer | undefined;
     if (opts.ownServer || opts.ui) {
-      server = await startDevServer({ ui: opts.ui });
+      server = await startTestServer({ ui: opts.ui });
       cleanups.push(() => server!.stop());
     }
     const address = server?.address ?? testAddress();

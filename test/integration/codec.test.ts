@@ -13,7 +13,7 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import { chromium } from 'playwright-core';
 import { createPipelineClient, type PipelineClient } from '../../src/client';
 import { FAILURE_CONVERTER_PATH } from '../../src/codec/env';
-import { freePort, startDevServer, type DevServer } from '../../src/devserver/dev-server';
+import { freePort, type DevServer } from '../../src/devserver/dev-server';
 import type { CreateCustomImageResult } from '../../src/contract';
 import { startChaosEnv, type ChaosEnv } from '../chaos/environment';
 import { FAST_DURATIONS } from '../helpers/emulator';
@@ -21,6 +21,7 @@ import { onlineInstanceWithDataDisk, REGION } from '../helpers/pipeline';
 import { spawnBuilt, type Spawned } from '../helpers/processes';
 import { runCli } from '../helpers/stack';
 import { uniqueTaskQueue } from '../helpers/temporal';
+import { startTestServer } from '../helpers/test-server';
 
 jest.setTimeout(180_000);
 
@@ -46,7 +47,7 @@ beforeAll(async () => {
   codecServer = spawnBuilt('src/cli/main.ts', ['codec-server', '--port', '0', '--ui-origin', uiOrigin], CODEC_ENV);
   await codecServer.waitFor(/codec server listening on (http:\S+)/, 90_000);
   codecUrl = /listening on (http:\S+)/.exec(codecServer.output())![1];
-  server = await startDevServer({ ui: true, uiPort: Number(uiOrigin.split(':').pop()), uiCodecEndpoint: codecUrl });
+  server = await startTestServer({ ui: true, uiPort: Number(uiOrigin.split(':').pop()), uiCodecEndpoint: codecUrl });
   // With the codec on, the workflow code carries the failure converter that encodes messages (the worker
   // refuses a prebuilt bundle without it), so this file bundles its own.
   bundleDir = mkdtempSync(path.join(os.tmpdir(), 'cvm-codec-bundle-'));
