@@ -9,7 +9,13 @@ import { createWorkerGroup } from '../../src/worker';
 import { pipelineWorkflowId, WORKFLOW_TYPE } from '../../src/contract';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator';
 import { REGION } from '../helpers/pipeline';
-import { testClient, testNativeConnection, uniqueTaskQueue, workflowBundle } from '../helpers/temporal';
+import {
+  IN_THREAD_WORKFLOWS,
+  testClient,
+  testNativeConnection,
+  uniqueTaskQueue,
+  workflowBundle,
+} from '../helpers/temporal';
 
 const { EventType, TaskQueueType } = temporal.api.enums.v1;
 
@@ -29,6 +35,7 @@ it('routes budgeted activities to their (class, region) queues, each at its disp
     workflowBundle: workflowBundle(),
     deps: { clients: emu.clients, pollIntervalMs: 50, visibilityGraceMs: 5000 },
     maxHeartbeatThrottleInterval: '200ms',
+    ...IN_THREAD_WORKFLOWS,
   });
   const running = group.run();
   try {

@@ -9,7 +9,13 @@ import { bundleWorkflowCode, Worker, type NativeConnection } from '@temporalio/w
 import type { Client, Connection } from '@temporalio/client';
 import { deploymentFromEnv } from '../../src/worker';
 import { waitFor } from '../helpers/emulator';
-import { testClient, testNativeConnection, uniqueTaskQueue, VERSIONING_TEST_WORKFLOW_TYPE } from '../helpers/temporal';
+import {
+  IN_THREAD_WORKFLOWS,
+  testClient,
+  testNativeConnection,
+  uniqueTaskQueue,
+  VERSIONING_TEST_WORKFLOW_TYPE,
+} from '../helpers/temporal';
 
 jest.setTimeout(120_000);
 
@@ -44,6 +50,7 @@ async function startBuild(taskQueue: string, deploymentName: string, buildId: st
     taskQueue,
     workflowBundle: bundle,
     activities: { step: async (name: string) => name },
+    ...IN_THREAD_WORKFLOWS,
     workerDeploymentOptions: deploymentFromEnv({
       CVM_IMAGE_BUILD_ID: buildId,
       CVM_IMAGE_DEPLOYMENT_NAME: deploymentName,
