@@ -36,16 +36,33 @@ export interface DevServer {
   stop(): Promise<void>;
 }
 
+/**
+ * `count` distinct free ports. Each listener stays open until all are chosen: asked one at a time, the kernel
+ * may hand out a port it just handed out (the listener that found it is closed by then), and two servers
+ * given the same port cannot both start (`npm start` once got one port for the Web UI and the emulator).
+ * A port is only free when asked: whoever binds it later can still lose it to another process.
+ */
+export async function freePorts(count: number, host = '127.0.0.1'): Promise<number[]> {
+  const servers: net.Server[] = [];
+  try {
+    for (let i = 0; i < count; i++) {
+      const srv = net.createServer();
+      srv.unref();
+      servers.push(srv);
+      await new Promise<void>((resolve, reject) => {
+        srv.once('error', reject);
+        srv.listen(0, host, resolve);
+      });
+    }
+    return servers.map((srv) => (srv.address() as net.AddressInfo).port);
+  } finally {
+    await Promise.all(servers.map((srv) => new Promise((resolve) => srv.close(resolve))));
+  }
+}
+
 export async function freePort(host = '127.0.0.1'): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, host, () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
+  const [port] = await freePorts(1, host);
+  return port;
 }
 
 async function waitUntilServing(address: string, child: ChildProcess, timeoutMs: number): Promise<void> {
@@ -85,7 +102,9 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
   const cli = resolveTemporalCli();
   if (!cli.path) return startWithSdkDownload(opts);
   const ip = opts.ip ?? '127.0.0.1';
-  const port = opts.port ?? (await freePort(ip));
+  // The server's port and the UI's: distinct, and neither one the caller chose for the other.
+  const free = (await freePorts(3, ip)).filter((p) => p !== opts.port && p !== opts.uiPort);
+  const port = opts.port ?? free[0];
   const namespace = opts.namespace ?? 'default';
   const args = ['server', 'start-dev', '--ip', ip, '--port', String(port), '--namespace', namespace];
   args.push('--log-level', opts.logLevel ?? 'warn');
@@ -96,7 +115,7 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
   }
   let uiUrl: string | undefined;
   if (opts.ui || opts.uiPort) {
-    const uiPort = opts.uiPort ?? (await freePort(ip));
+    const uiPort = opts.uiPort ?? free[1];
     args.push('--ui-port', String(uiPort), '--ui-disable-news-fetch');
     if (opts.uiCodecEndpoint) args.push('--ui-codec-endpoint', opts.uiCodecEndpoint);
     uiUrl = `http://localhost:${uiPort}`;

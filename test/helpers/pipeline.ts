@@ -17,7 +17,13 @@ import {
   type PipelineProgress,
 } from '../../src/contract';
 import { startTestEmulator, waitFor, type EmulatorStateView, type TestEmulator } from './emulator';
-import { IN_THREAD_WORKFLOWS, testClient, testNativeConnection, uniqueTaskQueue, workflowBundle } from './temporal';
+import {
+  WORKFLOWS_ON_TEST_THREAD,
+  testClient,
+  testNativeConnection,
+  uniqueTaskQueue,
+  workflowBundle,
+} from './temporal';
 
 export const REGION = 'ap-guangzhou';
 
@@ -71,7 +77,7 @@ export async function startBench(opts: BenchOptions = {}): Promise<PipelineBench
         // 5 s. At 200 ms every waiting activity wrote five heartbeats a second to the server, 4–9 % of the CPU
         // of five pipeline files (A/B twice, 2026-12-01) for no test that needs it.
         maxHeartbeatThrottleInterval: '1s',
-        ...IN_THREAD_WORKFLOWS,
+        ...WORKFLOWS_ON_TEST_THREAD,
       });
     let worker = await makeWorker();
     let running = worker.run();

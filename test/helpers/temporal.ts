@@ -80,12 +80,18 @@ export async function testNativeConnection(): Promise<NativeConnection> {
  * and the bundle again (8 files, A/B twice, 2026-12-01: 26.4 → 23.3 CPU-s). The worker as deployed, in a
  * thread, is what the process-level tests run (worker-process, chaos, main-start, the README walkthrough).
  */
-export const IN_THREAD_WORKFLOWS = { debugMode: true } as const;
+export const WORKFLOWS_ON_TEST_THREAD = { debugMode: true } as const;
 
 export async function harnessWorker(
   connection: NativeConnection,
   taskQueue: string,
   activities: object,
 ): Promise<Worker> {
-  return Worker.create({ connection, taskQueue, workflowBundle: workflowBundle(), activities, ...IN_THREAD_WORKFLOWS });
+  return Worker.create({
+    connection,
+    taskQueue,
+    workflowBundle: workflowBundle(),
+    activities,
+    ...WORKFLOWS_ON_TEST_THREAD,
+  });
 }

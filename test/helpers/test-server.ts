@@ -10,7 +10,7 @@ import { startDevServer, type DevServer, type DevServerOptions } from '../../src
  * - **One partition per task queue.** A queue has 4 by default; a task or a poll that lands on a partition
  *   without its match is forwarded towards the root. Temporal's own matching tests force one partition where
  *   they need a predictable dispatch path (temporalio/temporal tests/poller_scaling_test.go). Here it saves
- *   about 8 % of the CPU of pipeline tests (the server's and the test process's alike; five files, A/B twice,
+ *   about 8 % of the CPU of pipeline tests (the server's and the test process's alike; four files, A/B twice,
  *   2026-12-01). The fleet's dispatch rates are unchanged: the server divides a queue's rate across its
  *   partitions, however many (docs/scale-out.md).
  */

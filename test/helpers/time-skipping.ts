@@ -9,7 +9,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import { TEST_SERVER_PATH, testServerInstalled } from '../../scripts/temporal-test-server';
 import { SEARCH_ATTRIBUTE_NAMES } from '../../src/contract/search-attributes';
-import { IN_THREAD_WORKFLOWS } from './temporal';
+import { WORKFLOWS_ON_TEST_THREAD } from './temporal';
 
 export async function startTimeSkipping(): Promise<TestWorkflowEnvironment> {
   if (!testServerInstalled()) {
@@ -58,6 +58,6 @@ export async function stubWorker(env: TestWorkflowEnvironment, taskQueue: string
     activities,
     // Heartbeats (and so cancellations) reach the server at once, not after 80 % of the heartbeat timeout.
     maxHeartbeatThrottleInterval: '100ms',
-    ...IN_THREAD_WORKFLOWS,
+    ...WORKFLOWS_ON_TEST_THREAD,
   });
 }

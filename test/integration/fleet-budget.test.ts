@@ -10,7 +10,7 @@ import { pipelineWorkflowId, WORKFLOW_TYPE } from '../../src/contract';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator';
 import { REGION } from '../helpers/pipeline';
 import {
-  IN_THREAD_WORKFLOWS,
+  WORKFLOWS_ON_TEST_THREAD,
   testClient,
   testNativeConnection,
   uniqueTaskQueue,
@@ -35,7 +35,7 @@ it('routes budgeted activities to their (class, region) queues, each at its disp
     workflowBundle: workflowBundle(),
     deps: { clients: emu.clients, pollIntervalMs: 50, visibilityGraceMs: 5000 },
     maxHeartbeatThrottleInterval: '200ms',
-    ...IN_THREAD_WORKFLOWS,
+    ...WORKFLOWS_ON_TEST_THREAD,
   });
   const running = group.run();
   try {

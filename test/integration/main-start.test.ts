@@ -6,7 +6,7 @@
  */
 import net from 'node:net';
 import { Connection } from '@temporalio/client';
-import { freePort } from '../../src/devserver/dev-server';
+import { freePorts } from '../../src/devserver/dev-server';
 import { execFileSync } from 'node:child_process';
 import { spawnNpm, type Spawned } from '../helpers/processes';
 
@@ -20,7 +20,8 @@ const portOpen = (port: number) =>
   });
 
 async function startMain(extra: string[] = [], more: NodeJS.ProcessEnv = {}) {
-  const ports = { temporal: await freePort(), ui: await freePort(), emulator: await freePort() };
+  const [temporal, ui, emulator] = await freePorts(3);
+  const ports = { temporal, ui, emulator };
   const env: NodeJS.ProcessEnv = {
     TEMPORAL_ADDRESS: '',
     TENCENTCLOUD_ENDPOINT: '',

@@ -10,7 +10,7 @@ import type { Client, Connection } from '@temporalio/client';
 import { deploymentFromEnv } from '../../src/worker';
 import { waitFor } from '../helpers/emulator';
 import {
-  IN_THREAD_WORKFLOWS,
+  WORKFLOWS_ON_TEST_THREAD,
   testClient,
   testNativeConnection,
   uniqueTaskQueue,
@@ -50,7 +50,7 @@ async function startBuild(taskQueue: string, deploymentName: string, buildId: st
     taskQueue,
     workflowBundle: bundle,
     activities: { step: async (name: string) => name },
-    ...IN_THREAD_WORKFLOWS,
+    ...WORKFLOWS_ON_TEST_THREAD,
     workerDeploymentOptions: deploymentFromEnv({
       CVM_IMAGE_BUILD_ID: buildId,
       CVM_IMAGE_DEPLOYMENT_NAME: deploymentName,
