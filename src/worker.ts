@@ -38,12 +38,6 @@ export interface CreateWorkerOptions {
   maxHeartbeatThrottleInterval?: WorkerOptions['maxHeartbeatThrottleInterval'];
   /** Worker Versioning; defaults to deploymentFromEnv() (none unless CVM_IMAGE_BUILD_ID is set). */
   workerDeploymentOptions?: WorkerOptions['workerDeploymentOptions'];
-  /**
-   * Workflows on the calling thread instead of a worker thread (the SDK's `debugMode`, which also lifts its
-   * deadlock timeout). For the test suite, which starts a worker in every test file: a workflow thread costs
-   * each about 0.4 CPU-s to start. Deployed workers keep the default.
-   */
-  debugMode?: boolean;
 }
 
 /** CVM_IMAGE_POLL_INTERVAL_MS: the Describe* polling interval (default 1 s; chaos runs and demos use less). */
@@ -150,7 +144,6 @@ function workflowWorkerOptions(opts: CreateWorkerOptions) {
       opts.maxConcurrentActivityTaskExecutions ?? maxActivitiesFromEnv() ?? DEFAULT_MAX_ACTIVITIES,
     maxCachedWorkflows: maxCachedWorkflowsFromEnv() ?? DEFAULT_MAX_CACHED_WORKFLOWS,
     maxHeartbeatThrottleInterval: opts.maxHeartbeatThrottleInterval ?? '5s',
-    ...(opts.debugMode ? { debugMode: true } : {}),
   } satisfies Partial<WorkerOptions>;
 }
 

@@ -17,13 +17,7 @@ import {
   type PipelineProgress,
 } from '../../src/contract';
 import { startTestEmulator, waitFor, type EmulatorStateView, type TestEmulator } from './emulator';
-import {
-  WORKFLOWS_ON_TEST_THREAD,
-  testClient,
-  testNativeConnection,
-  uniqueTaskQueue,
-  workflowBundle,
-} from './temporal';
+import { testClient, testNativeConnection, uniqueTaskQueue, workflowBundle } from './temporal';
 
 export const REGION = 'ap-guangzhou';
 
@@ -77,7 +71,6 @@ export async function startBench(opts: BenchOptions = {}): Promise<PipelineBench
         // 5 s. At 200 ms every waiting activity wrote five heartbeats a second to the server, 4–9 % of the CPU
         // of five pipeline files (A/B twice, 2026-12-01) for no test that needs it.
         maxHeartbeatThrottleInterval: '1s',
-        ...WORKFLOWS_ON_TEST_THREAD,
       });
     let worker = await makeWorker();
     let running = worker.run();

@@ -14,7 +14,7 @@ import { createWorker } from '../../src/worker';
 import { BUILT_CLI } from './cli-build';
 import { startTestEmulator, type TestEmulator } from './emulator';
 import { ROOT } from './processes';
-import { WORKFLOWS_ON_TEST_THREAD, testAddress, uniqueTaskQueue, workflowBundle } from './temporal';
+import { testAddress, uniqueTaskQueue, workflowBundle } from './temporal';
 import { startTestServer } from './test-server';
 
 export interface StackOptions {
@@ -63,7 +63,6 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       taskQueue,
       workflowBundle: workflowBundle(),
       deps: { clients: emulator.clients, pollIntervalMs: opts.pollIntervalMs ?? 200 },
-      ...WORKFLOWS_ON_TEST_THREAD,
     });
     const running = worker.run();
     cleanups.push(async () => {

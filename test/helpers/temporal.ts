@@ -74,24 +74,10 @@ export async function testNativeConnection(): Promise<NativeConnection> {
   return NativeConnection.connect({ address: testAddress() });
 }
 
-/**
- * Every worker a test starts in its own process runs workflows on the test's thread (the SDK's `debugMode`, as
- * its replayer does): a workflow thread cost each test file about 0.4 CPU-s to start, loading the SDK's protos
- * and the bundle again (8 files, A/B twice, 2026-12-01: 26.4 → 23.3 CPU-s). The worker as deployed, in a
- * thread, is what the process-level tests run (worker-process, chaos, main-start, the README walkthrough).
- */
-export const WORKFLOWS_ON_TEST_THREAD = { debugMode: true } as const;
-
 export async function harnessWorker(
   connection: NativeConnection,
   taskQueue: string,
   activities: object,
 ): Promise<Worker> {
-  return Worker.create({
-    connection,
-    taskQueue,
-    workflowBundle: workflowBundle(),
-    activities,
-    ...WORKFLOWS_ON_TEST_THREAD,
-  });
+  return Worker.create({ connection, taskQueue, workflowBundle: workflowBundle(), activities });
 }

@@ -9,7 +9,6 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import { TEST_SERVER_PATH, testServerInstalled } from '../../scripts/temporal-test-server';
 import { SEARCH_ATTRIBUTE_NAMES } from '../../src/contract/search-attributes';
-import { WORKFLOWS_ON_TEST_THREAD } from './temporal';
 
 export async function startTimeSkipping(): Promise<TestWorkflowEnvironment> {
   if (!testServerInstalled()) {
@@ -58,6 +57,5 @@ export async function stubWorker(env: TestWorkflowEnvironment, taskQueue: string
     activities,
     // Heartbeats (and so cancellations) reach the server at once, not after 80 % of the heartbeat timeout.
     maxHeartbeatThrottleInterval: '100ms',
-    ...WORKFLOWS_ON_TEST_THREAD,
   });
 }

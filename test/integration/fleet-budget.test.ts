@@ -9,13 +9,7 @@ import { createWorkerGroup } from '../../src/worker';
 import { pipelineWorkflowId, WORKFLOW_TYPE } from '../../src/contract';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator';
 import { REGION } from '../helpers/pipeline';
-import {
-  WORKFLOWS_ON_TEST_THREAD,
-  testClient,
-  testNativeConnection,
-  uniqueTaskQueue,
-  workflowBundle,
-} from '../helpers/temporal';
+import { testClient, testNativeConnection, uniqueTaskQueue, workflowBundle } from '../helpers/temporal';
 
 const { EventType, TaskQueueType } = temporal.api.enums.v1;
 
@@ -35,7 +29,6 @@ it('routes budgeted activities to their (class, region) queues, each at its disp
     workflowBundle: workflowBundle(),
     deps: { clients: emu.clients, pollIntervalMs: 50, visibilityGraceMs: 5000 },
     maxHeartbeatThrottleInterval: '200ms',
-    ...WORKFLOWS_ON_TEST_THREAD,
   });
   const running = group.run();
   try {

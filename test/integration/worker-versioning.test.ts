@@ -9,13 +9,7 @@ import { bundleWorkflowCode, Worker, type NativeConnection } from '@temporalio/w
 import type { Client, Connection } from '@temporalio/client';
 import { deploymentFromEnv } from '../../src/worker';
 import { waitFor } from '../helpers/emulator';
-import {
-  WORKFLOWS_ON_TEST_THREAD,
-  testClient,
-  testNativeConnection,
-  uniqueTaskQueue,
-  VERSIONING_TEST_WORKFLOW_TYPE,
-} from '../helpers/temporal';
+import { testClient, testNativeConnection, uniqueTaskQueue, VERSIONING_TEST_WORKFLOW_TYPE } from '../helpers/temporal';
 
 jest.setTimeout(120_000);
 
@@ -50,7 +44,6 @@ async function startBuild(taskQueue: string, deploymentName: string, buildId: st
     taskQueue,
     workflowBundle: bundle,
     activities: { step: async (name: string) => name },
-    ...WORKFLOWS_ON_TEST_THREAD,
     workerDeploymentOptions: deploymentFromEnv({
       CVM_IMAGE_BUILD_ID: buildId,
       CVM_IMAGE_DEPLOYMENT_NAME: deploymentName,
