@@ -40,6 +40,13 @@ export interface Share {
 export const inShare = (workflowId: string, runId: string, { index, of }: Share): boolean =>
   createHash('sha1').update(`${workflowId}/${runId}`).digest().readUInt32BE(0) % of === index;
 
+export interface ServerReplay {
+  bundlePath: string;
+  failedDir?: string;
+  query?: string;
+  share?: Share;
+}
+
 /**
  * Every workflow history on a server (or one share of them), replayed with the given bundle. Histories that
  * fail are written to `failedDir` (one JSON file each, as test/replay/ keeps them) for a look. `query` narrows
@@ -47,10 +54,7 @@ export const inShare = (workflowId: string, runId: string, { index, of }: Share)
  */
 export async function replayServerHistories(
   address: string,
-  bundlePath: string,
-  failedDir?: string,
-  query?: string,
-  share: Share = { index: 0, of: 1 },
+  { bundlePath, failedDir, query, share = { index: 0, of: 1 } }: ServerReplay,
 ) {
   const connection = await Connection.connect({ address });
   try {

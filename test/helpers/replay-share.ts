@@ -19,7 +19,8 @@ async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const reports: ReplayReport[] = [];
   for (const address of job.addresses) {
-    reports.push(await replayServerHistories(address, job.bundle, job.failedDir, job.query, job.share));
+    const { bundle: bundlePath, failedDir, query, share } = job;
+    reports.push(await replayServerHistories(address, { bundlePath, failedDir, query, share }));
   }
   process.stdout.write(`\n${JSON.stringify(reports)}\n`);
 }
