@@ -38,27 +38,36 @@ export const uniqueTaskQueue = (prefix: string): string => `${prefix}-${randomUU
  * A client connection (not yet connected) whose close() cannot race the SDK's retry interceptor: a retry
  * it set before close() fires after it and throws "Channel has been shut down" inside a timer, an uncaught
  * exception jest blames on whatever suite runs then. Once closing, a failed call is not retried, and
- * close() first lets the retries already set fire (their calls then fail without a retry).
+ * close() first waits for the retries already set to fire (their calls then fail without a retry). It counts
+ * them rather than timing them: under load the event loop's clock lags the wall clock, and a wait worked out
+ * from the retry's delay could end before the retry's timer fired.
  */
 export function closeSafeConnection(options: ConnectionOptions): Connection {
   const base = defaultGrpcRetryOptions();
   let closing = false;
-  let retriesUntil = 0;
+  let retriesSet = 0;
   const retry = makeGrpcRetryInterceptor({
     retryableDecider: (attempt, status) => !closing && base.retryableDecider(attempt, status),
     // Called as the interceptor sets each retry's timer (setTimeout(retry, delayFunction(…))).
     delayFunction: (attempt, status) => {
-      const ms = base.delayFunction(attempt, status);
-      retriesUntil = Math.max(retriesUntil, Date.now() + ms);
-      return ms;
+      retriesSet++;
+      return base.delayFunction(attempt, status);
     },
   });
-  const connection = Connection.lazy({ ...options, interceptors: [retry] });
+  // The interceptor calls `nextCall` once for a call's first attempt, then once for each retry as it fires.
+  const countingRetry: ReturnType<typeof makeGrpcRetryInterceptor> = (callOptions, nextCall) => {
+    let first = true;
+    return retry(callOptions, (o) => {
+      if (first) first = false;
+      else retriesSet--;
+      return nextCall(o);
+    });
+  };
+  const connection = Connection.lazy({ ...options, interceptors: [countingRetry] });
   const close = connection.close.bind(connection);
   connection.close = async () => {
     closing = true;
-    const wait = retriesUntil - Date.now();
-    if (wait >= 0) await new Promise((r) => setTimeout(r, wait + 5));
+    while (retriesSet > 0) await new Promise((r) => setTimeout(r, 10));
     await close();
   };
   return connection;

@@ -27,3 +27,19 @@ it('close() while a failed call waits for its retry: the call ends failed, nothi
   expect(await call).toMatch(/UNAVAILABLE/);
   await new Promise((r) => setTimeout(r, 1_000)); // a retry set before close would have fired by now
 }, 15_000);
+
+// A clean-clone CI run failed the test above: under load the event loop's clock lags the wall clock, so a wait
+// computed from Date.now() and started on the loop's clock ended before the retry's timer fired.
+it('close() on a lagging event loop still lets the retry already set fire first', async () => {
+  const connection = closeSafeConnection({ address: await deadAddress() });
+  const call = connection.workflowService.getSystemInfo({}).then(
+    () => 'answered',
+    (err: Error) => err.message,
+  );
+  await new Promise((r) => setTimeout(r, 150)); // a retry is set
+  const busyUntil = Date.now() + 80; // the loop's cached time falls 80 ms behind, as under load
+  while (Date.now() < busyUntil);
+  await connection.close();
+  expect(await call).toMatch(/UNAVAILABLE/);
+  await new Promise((r) => setTimeout(r, 1_000));
+}, 15_000);
