@@ -12,6 +12,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 
 export const TEST_SERVER_VERSION = '1.38.0';
+/** JVM flags for a run of seconds: no optimizing JIT (the server's wrapper below uses it too), serial GC. */
+const SHORT_LIVED_JVM = '-XX:TieredStopAtLevel=1 -XX:+UseSerialGC';
 const ROOT = path.resolve(__dirname, '..');
 const DIR = path.join(ROOT, '.tools', 'temporal-test-server');
 /** The executable to give `createTimeSkipping({ server: { executable: { type: 'existing-path', path } } })`. */
@@ -35,7 +37,12 @@ export async function ensureTestServer(log: (m: string) => void = console.log): 
       'dependency:copy-dependencies',
       `-DoutputDirectory=${path.join(DIR, 'lib')}`,
     ],
-    { maxBuffer: 16 << 20 },
+    // A short-lived JVM spends most of its CPU in the optimizing JIT and G1's threads: C1 only and the serial
+    // collector halve it (6.5 → 3.4 CPU-s here, and quicker too).
+    {
+      maxBuffer: 16 << 20,
+      env: { ...process.env, MAVEN_OPTS: `${process.env.MAVEN_OPTS ?? ''} ${SHORT_LIVED_JVM}`.trim() },
+    },
   );
   writeFileSync(
     TEST_SERVER_PATH,
@@ -65,6 +72,7 @@ async function recordClassArchive(): Promise<void> {
   const child = spawn(
     'java',
     [
+      '-XX:TieredStopAtLevel=1',
       `-XX:ArchiveClassesAtExit=${path.join(DIR, 'classes.jsa')}`,
       '-cp',
       `${path.join(DIR, 'lib')}/*`,
