@@ -3,9 +3,9 @@
  * the project's search attributes registered. Used by `npm start`, the test suite, chaos and bench runs.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
 import { Connection } from '@temporalio/client';
 import { SEARCH_ATTRIBUTE_FLAGS, SEARCH_ATTRIBUTES } from '../contract';
+import { freePorts } from './ports';
 import { resolveTemporalCli } from './temporal-cli';
 
 export interface DevServerOptions {
@@ -36,43 +36,30 @@ export interface DevServer {
   stop(): Promise<void>;
 }
 
-/**
- * `count` distinct free ports. Each listener stays open until all are chosen: asked one at a time, the kernel
- * may hand out a port it just handed out (the listener that found it is closed by then), and two servers
- * given the same port cannot both start (`npm start` once got one port for the Web UI and the emulator).
- * A port is only free when asked: whoever binds it later can still lose it to another process.
- */
-export async function freePorts(count: number, host = '127.0.0.1'): Promise<number[]> {
-  const servers: net.Server[] = [];
-  try {
-    for (let i = 0; i < count; i++) {
-      const srv = net.createServer();
-      srv.unref();
-      servers.push(srv);
-      await new Promise<void>((resolve, reject) => {
-        srv.once('error', reject);
-        srv.listen(0, host, resolve);
-      });
-    }
-    return servers.map((srv) => (srv.address() as net.AddressInfo).port);
-  } finally {
-    await Promise.all(servers.map((srv) => new Promise((resolve) => srv.close(resolve))));
+/** The server process ended before it served: its exit and the end of what it wrote to stderr. */
+class ExitedEarly extends Error {
+  constructor(child: ChildProcess, stderrTail: string) {
+    const how = child.exitCode !== null ? `with code ${child.exitCode}` : `on ${child.signalCode}`;
+    super(`temporal server exited early ${how}${stderrTail.trim() ? `: ${stderrTail.trim()}` : ''}`);
+    this.name = 'ExitedEarly';
   }
 }
 
-export async function freePort(host = '127.0.0.1'): Promise<number> {
-  const [port] = await freePorts(1, host);
-  return port;
-}
-
-async function waitUntilServing(address: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+async function waitUntilServing(
+  address: string,
+  child: ChildProcess,
+  timeoutMs: number,
+  stderrTail: () => string,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`temporal server exited early with code ${child.exitCode}`);
+    if (child.exitCode !== null || child.signalCode !== null) throw new ExitedEarly(child, stderrTail());
     try {
-      const conn = await Connection.connect({ address, connectTimeout: 1000 });
+      // Lazy, so a connection that never got through is closed too (its channel would keep the process alive).
+      const conn = Connection.lazy({ address, connectTimeout: 1000 });
       try {
+        await conn.ensureConnected();
         await conn.workflowService.getSystemInfo({});
         return;
       } finally {
@@ -98,9 +85,26 @@ export function stopProcess(child: ChildProcess, graceMs = 5000): Promise<void> 
   });
 }
 
+/**
+ * Ports we choose are parked (ports.ts), yet a port is only free when asked: when the server exits before it
+ * serves and we chose its ports, it starts again on new ones (a port the caller chose stays the caller's error).
+ */
+const STARTS_ON_OUR_PORTS = 3;
+
 export async function startDevServer(opts: DevServerOptions = {}): Promise<DevServer> {
   const cli = resolveTemporalCli();
   if (!cli.path) return startWithSdkDownload(opts);
+  for (let start = 1; ; start++) {
+    try {
+      return await startOnce(cli.path, opts);
+    } catch (err) {
+      const oursToChoose = opts.port === undefined && opts.uiPort === undefined;
+      if (!(err instanceof ExitedEarly) || !oursToChoose || start >= STARTS_ON_OUR_PORTS) throw err;
+    }
+  }
+}
+
+async function startOnce(cliPath: string, opts: DevServerOptions): Promise<DevServer> {
   const ip = opts.ip ?? '127.0.0.1';
   // The server's port and the UI's: distinct, and neither one the caller chose for the other.
   const free = (await freePorts(3, ip)).filter((p) => p !== opts.port && p !== opts.uiPort);
@@ -122,10 +126,15 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
   } else {
     args.push('--headless');
   }
-  const child = spawn(cli.path, args, { stdio: ['ignore', opts.stdio ?? 'ignore', opts.stdio ?? 'ignore'] });
+  // Unless the caller takes the output, the end of stderr is kept to say why a server exited early.
+  const child = spawn(cliPath, args, { stdio: ['ignore', opts.stdio ?? 'ignore', opts.stdio ?? 'pipe'] });
+  let stderrTail = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderrTail = (stderrTail + chunk.toString()).slice(-2000);
+  });
   const address = `${ip}:${port}`;
   try {
-    await waitUntilServing(address, child, 60_000);
+    await waitUntilServing(address, child, 60_000, () => stderrTail);
   } catch (err) {
     await stopProcess(child);
     throw err;

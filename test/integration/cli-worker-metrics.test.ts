@@ -2,7 +2,7 @@
  * CVM_IMAGE_METRICS_ADDR: the worker process (`npm run worker`) serves the Temporal runtime's metrics in
  * Prometheus text format, and they reflect the work it does.
  */
-import { freePort } from '../../src/devserver/dev-server';
+import { freePort } from '../../src/devserver/ports';
 import { spawnBuilt } from '../helpers/processes';
 import { testAddress, testClient, uniqueTaskQueue, UNKNOWN_WORKFLOW_TYPE } from '../helpers/temporal';
 

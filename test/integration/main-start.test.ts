@@ -6,7 +6,7 @@
  */
 import net from 'node:net';
 import { Connection } from '@temporalio/client';
-import { freePorts } from '../../src/devserver/dev-server';
+import { freePorts } from '../../src/devserver/ports';
 import { execFileSync } from 'node:child_process';
 import { spawnNpm, type Spawned } from '../helpers/processes';
 
