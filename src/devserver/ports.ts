@@ -71,7 +71,7 @@ export async function freePorts(count: number, host = '127.0.0.1'): Promise<numb
         srv.listen(0, host, resolve);
       });
     }
-    // macOS and Windows hand out ephemeral ports in sequence, so they need no parking (the helper above skips them).
+    // macOS and Windows hand out ephemeral ports in sequence: no parking there (Temporal's helper skips them too).
     if (process.platform !== 'darwin' && process.platform !== 'win32') {
       await Promise.all(servers.map((srv) => parkInTimeWait(srv, host)));
     }
@@ -101,8 +101,10 @@ async function parkInTimeWait(srv: net.Server, host: string): Promise<void> {
     return;
   }
   const [server] = await accepted;
-  const ended = once(client, 'end');
-  server.destroy();
-  await ended;
+  // Our side closes second, once the server side's FIN is in (or the connection is gone some other way).
+  await new Promise<void>((resolve) => {
+    for (const event of ['end', 'close', 'error']) client.once(event, () => resolve());
+    server.destroy();
+  });
   client.destroy();
 }
