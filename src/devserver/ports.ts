@@ -54,10 +54,10 @@ export async function assertPortsFree(wanted: WantedPort[], host = '127.0.0.1'):
  * it just handed out (`npm start` once got one port for the Web UI and the emulator). And a released port is
  * anyone's: Linux randomizes ephemeral ports, so a Temporal dev server starting beside ours could take it for
  * one of its own services (five servers start at once for the test suite; one exited early in a clean-clone
- * run). Temporal's own free-port helper parks its ports the same way (temporalio/cli
- * temporalcli/devserver/freeport.go, PR #564): the servers bind them with SO_REUSEADDR (Go's and Node's default
- * on Unix), which a socket in TIME_WAIT does not stop. A port is only free when asked: whoever binds it late can
- * still lose it.
+ * run, its output discarded: the likely cause, not a proven one). Temporal's own free-port helper parks its
+ * ports the same way (temporalio/cli temporalcli/devserver/freeport.go, PR #564): the servers bind them with
+ * SO_REUSEADDR (Go's and Node's default on Unix), which a socket in TIME_WAIT does not stop. A port is only
+ * free when asked: whoever binds it late can still lose it.
  */
 export async function freePorts(count: number, host = '127.0.0.1'): Promise<number[]> {
   const servers: net.Server[] = [];

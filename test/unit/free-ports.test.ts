@@ -5,8 +5,8 @@
  * - The suite's global setup once lost a dev server ("temporal server exited early", a clean-clone run): five
  *   start at once, and each also takes ports for its own services with bind(0), so a port we had picked and
  *   released could go to another server first.
- * Reproduced for certain in a network namespace of the test's own (`unshare -rn`, util-linux) whose ephemeral
- * range is four ports: once we hold or have picked three, bind(0) has exactly one port left to give.
+ * Reproduced for certain in a network namespace of the test's own (`unshare -rn`, util-linux; `ip`, iproute2)
+ * whose ephemeral range is four ports: once we hold or have picked three, bind(0) has one port left to give.
  */
 import { execFileSync } from 'node:child_process';
 import { ROOT } from '../helpers/processes';
