@@ -14,6 +14,7 @@ import {
   REGION,
   startBench,
   type PipelineBench,
+  type PipelineHandle,
 } from '../helpers/pipeline';
 import type { CreateCustomImageInput, PipelineProgress, StageName } from '../../src/contract';
 
@@ -26,6 +27,31 @@ beforeAll(async () => {
 afterAll(async () => bench?.close());
 
 const pre2018 = (): FixtureInstance => onlineInstanceWithDataDisk({ createdTime: '2017-03-01T00:00:00Z' });
+
+/**
+ * How long the operation a test cancels during takes: longer than a test waits for the cancel to be
+ * acknowledged, so it ends only when the test moves the emulator's clock. A wait that had to be cancelled could
+ * otherwise finish first (a 1.5 s stop once did, in a clean-clone run: the cancel reaches an activity with its
+ * next heartbeat, up to a second later). Not longer: the emulator checks request signatures against its own
+ * clock (300 s, as Tencent does), and this file's six moves must stay within that.
+ */
+const UNTIL_ADVANCED = 30_000;
+const ACKNOWLEDGED_WITHIN_MS = 20_000;
+
+/** Once the wait has acknowledged the cancel, the cloud finishes its operation, so the undo steps can run. */
+async function whenCancelled(handle: PipelineHandle, activity: string): Promise<void> {
+  await waitFor(
+    async () => {
+      const events = (await handle.fetchHistory()).events ?? [];
+      const scheduled = events.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === activity);
+      return events.some(
+        (e) => e.activityTaskCanceledEventAttributes?.scheduledEventId?.toString() === scheduled?.eventId?.toString(),
+      );
+    },
+    { what: `${activity} to acknowledge the cancel`, timeoutMs: ACKNOWLEDGED_WITHIN_MS },
+  );
+  await bench.emu.admin.advanceClock(UNTIL_ADVANCED);
+}
 
 async function cancelDuring(
   stage: StageName,
@@ -50,6 +76,7 @@ async function cancelDuring(
     );
   }
   await handle.cancel();
+  if (waitActivity) await whenCancelled(handle, waitActivity);
   const err = await handle.result().then(
     () => undefined,
     (e) => e,
@@ -84,13 +111,14 @@ async function cancelDuring(
 describe('cancelling a pipeline', () => {
   it('while it waits for the source instance to finish an operation', async () => {
     const { emu } = bench;
-    await emu.admin.config({ durations: { ...FAST_DURATIONS, instanceStopMs: 4000 } });
+    await emu.admin.config({ durations: { ...FAST_DURATIONS, instanceStopMs: UNTIL_ADVANCED } });
     const instanceId = await emu.admin.createInstance({ region: REGION });
     await emu.clients.cvm(REGION).StopInstances({ InstanceIds: [instanceId] });
     const state0 = await emu.admin.state();
     const handle = await bench.start({ region: REGION, instanceId, imageName: 'cancel-inspect' });
     await progressWhen(handle, (p) => p.stage === 'inspecting', 'inspection');
     await handle.cancel();
+    await whenCancelled(handle, 'inspectInstance');
     await expect(handle.result()).rejects.toBeInstanceOf(WorkflowFailedError);
     expect((await handle.describe()).status.name).toBe('CANCELLED');
     const events = (await handle.fetchHistory()).events!;
@@ -113,7 +141,7 @@ describe('cancelling a pipeline', () => {
       'stopping',
       pre2018(),
       { imageName: 'cancel-stop' },
-      { instanceStopMs: 1500 },
+      { instanceStopMs: UNTIL_ADVANCED },
       'waitForInstances',
     );
   });
@@ -123,7 +151,7 @@ describe('cancelling a pipeline', () => {
       'waiting-for-image',
       onlineInstanceWithDataDisk(),
       { imageName: 'cancel-image' },
-      { imageCreateMs: 2000 },
+      { imageCreateMs: UNTIL_ADVANCED },
       'waitForImage',
     );
   });
@@ -133,7 +161,7 @@ describe('cancelling a pipeline', () => {
       'waiting-for-image',
       pre2018(),
       { imageName: 'cancel-image-stopped' },
-      { imageCreateMs: 2000 },
+      { imageCreateMs: UNTIL_ADVANCED },
       'waitForImage',
     );
   });
@@ -143,7 +171,7 @@ describe('cancelling a pipeline', () => {
       'snapshotting-data-disks',
       onlineInstanceWithDataDisk(),
       { imageName: 'cancel-snap' },
-      { snapshotCreateMs: 2000 },
+      { snapshotCreateMs: UNTIL_ADVANCED },
       'waitForSnapshots',
       (p) => p.snapshotIds.length > 0,
     );
@@ -154,7 +182,7 @@ describe('cancelling a pipeline', () => {
       'launching',
       onlineInstanceWithDataDisk(),
       { imageName: 'cancel-launch', launch: { count: 1, keep: true } },
-      { instanceLaunchMs: 2000 },
+      { instanceLaunchMs: UNTIL_ADVANCED },
       'waitForInstances',
       (p) => p.launchedInstanceIds.length > 0,
     );
