@@ -94,12 +94,12 @@ const STARTS_ON_OUR_PORTS = 3;
 export async function startDevServer(opts: DevServerOptions = {}): Promise<DevServer> {
   const cli = resolveTemporalCli();
   if (!cli.path) return startWithSdkDownload(opts);
+  const starts = opts.port === undefined && opts.uiPort === undefined ? STARTS_ON_OUR_PORTS : 1;
   for (let start = 1; ; start++) {
     try {
       return await startOnce(cli.path, opts);
     } catch (err) {
-      const oursToChoose = opts.port === undefined && opts.uiPort === undefined;
-      if (!(err instanceof ExitedEarly) || !oursToChoose || start >= STARTS_ON_OUR_PORTS) throw err;
+      if (!(err instanceof ExitedEarly) || start >= starts) throw err;
     }
   }
 }
