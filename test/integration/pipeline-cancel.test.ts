@@ -44,8 +44,10 @@ async function whenCancelled(handle: PipelineHandle, activity: string): Promise<
     async () => {
       const events = (await handle.fetchHistory()).events ?? [];
       const scheduled = events.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === activity);
+      // Until the activity is in the history, `undefined === undefined` would match any event.
+      if (!scheduled) return false;
       return events.some(
-        (e) => e.activityTaskCanceledEventAttributes?.scheduledEventId?.toString() === scheduled?.eventId?.toString(),
+        (e) => e.activityTaskCanceledEventAttributes?.scheduledEventId?.toString() === scheduled.eventId?.toString(),
       );
     },
     { what: `${activity} to acknowledge the cancel`, timeoutMs: ACKNOWLEDGED_WITHIN_MS },
