@@ -58,6 +58,8 @@ export interface ChaosEnv {
   worker: WorkerProcess;
   /** Every worker process (`workers` of them; the first is `worker`). */
   workers: WorkerProcess[];
+  /** The prebuilt workflow bundle its workers load (CVM_IMAGE_WORKFLOW_BUNDLE), for another worker to load too. */
+  workflowBundlePath: string;
   /** Stops the file-backed dev server and starts it again on the same port and database. */
   restartServer(): Promise<void>;
   close(): Promise<void>;
@@ -177,6 +179,7 @@ export async function startChaosEnv(opts: ChaosEnvOptions): Promise<ChaosEnv> {
       client,
       worker,
       workers,
+      workflowBundlePath: bundlePath,
       async restartServer() {
         if (!server || !dir) throw new Error('the server is not ours to restart (an address was given)');
         await server.stop();
