@@ -3,6 +3,8 @@
  * (real dev server + emulator + real SDK). What a test logs is shown only when it fails (quiet-environment.ts).
  */
 const transform = { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] };
+// One `@temporalio/proto` per jest worker, not per test file (test/helpers/quiet-environment.ts).
+const moduleNameMapper = { '^@temporalio/proto$': '<rootDir>/test/helpers/shared-proto.js' };
 module.exports = {
   // Integration tests also wait on servers and child processes, so on 2 cores more workers than cores (each
   // with its own dev server, see test/helpers/global-setup.ts) keep the CPU busy. Cold clean clones, `CI=true
@@ -18,6 +20,7 @@ module.exports = {
       testMatch: ['<rootDir>/test/unit/**/*.test.ts'],
       testEnvironment: '<rootDir>/test/helpers/quiet-environment.ts',
       transform,
+      moduleNameMapper,
     },
     {
       // Workflow timing logic on Temporal's time-skipping test server, with stub activities.
@@ -25,6 +28,7 @@ module.exports = {
       testMatch: ['<rootDir>/test/timing/**/*.test.ts'],
       testEnvironment: '<rootDir>/test/helpers/quiet-environment.ts',
       transform,
+      moduleNameMapper,
       setupFiles: ['<rootDir>/test/helpers/quiet-runtime.ts'],
     },
     {
@@ -32,6 +36,7 @@ module.exports = {
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
       testEnvironment: '<rootDir>/test/helpers/quiet-environment.ts',
       transform,
+      moduleNameMapper,
       globalSetup: '<rootDir>/test/helpers/global-setup.ts',
       setupFiles: ['<rootDir>/test/helpers/quiet-runtime.ts'],
       setupFilesAfterEnv: ['<rootDir>/test/helpers/runtime-teardown.ts'],

@@ -1,6 +1,7 @@
 /**
  * The suite's test environment (test/helpers/quiet-environment.ts) holds back what a test logs and prints it
  * only for a failing test. Checked on a real jest run of a two-test fixture: one passes and one fails, both log.
+ * It also shares one @temporalio/proto per jest worker among its test files.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -45,3 +46,14 @@ it("prints a failing test's logs and none of a passing test's", async () => {
     rmSync(dir, { recursive: true, force: true });
   }
 }, 60_000);
+
+it('gives every test file the one @temporalio/proto its jest worker loaded, and it encodes and decodes', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const proto: typeof import('@temporalio/proto') = require('@temporalio/proto');
+  expect(proto).toBe((globalThis as { __cvmSharedProto?: unknown }).__cvmSharedProto);
+  const { Payload } = proto.temporal.api.common.v1;
+  const bytes = Payload.encode({ metadata: { encoding: Buffer.from('json/plain') }, data: Buffer.from('42') }).finish();
+  const decoded = Payload.decode(bytes);
+  expect(Buffer.from(decoded.data!).toString()).toBe('42');
+  expect(Buffer.from(decoded.metadata!.encoding).toString()).toBe('json/plain');
+});
