@@ -32,7 +32,7 @@ describe('worker metrics (CVM_IMAGE_METRICS_ADDR)', () => {
       TEMPORAL_ADDRESS: testAddress(),
       CVM_IMAGE_TASK_QUEUE: taskQueue,
       CVM_IMAGE_METRICS_ADDR: metricsAddr,
-      CVM_IMAGE_WORKFLOW_BUNDLE: process.env.CVM_TEST_WORKFLOW_BUNDLE, // bundling at start: worker-process.test.ts
+      CVM_IMAGE_WORKFLOW_BUNDLE: process.env.CVM_TEST_WORKFLOW_BUNDLE, // bundling at start: main-start.test.ts
     });
     const { client, connection } = await testClient();
     try {

@@ -132,7 +132,7 @@ describe('wrong credentials', () => {
       TEMPORAL_ADDRESS: env.address,
       CVM_IMAGE_TASK_QUEUE: taskQueue,
       CVM_IMAGE_POLL_INTERVAL_MS: '100',
-      CVM_IMAGE_WORKFLOW_BUNDLE: env.workflowBundlePath, // bundling at start costs ~9 CPU-s: worker-process.test.ts
+      CVM_IMAGE_WORKFLOW_BUNDLE: env.workflowBundlePath, // bundling at start (5–8 CPU-s): main-start.test.ts
       TENCENTCLOUD_ENDPOINT: emu.url,
       TENCENTCLOUD_SECRET_ID: SECRET.secretId,
       TENCENTCLOUD_SECRET_KEY: 'NotTheRightKey000000000000000000',

@@ -10,7 +10,12 @@ describe('npm run worker (src/worker.ts as a process)', () => {
 
   it('polls its task queue from the environment and stops cleanly on SIGTERM', async () => {
     const taskQueue = uniqueTaskQueue('worker-proc');
-    const worker = spawnTs('src/worker.ts', [], { TEMPORAL_ADDRESS: testAddress(), CVM_IMAGE_TASK_QUEUE: taskQueue });
+    const worker = spawnTs('src/worker.ts', [], {
+      TEMPORAL_ADDRESS: testAddress(),
+      CVM_IMAGE_TASK_QUEUE: taskQueue,
+      // The suite's prebuilt bundle: bundling at start (5–8 CPU-s) is main-start.test's first case, `npm start`.
+      CVM_IMAGE_WORKFLOW_BUNDLE: process.env.CVM_TEST_WORKFLOW_BUNDLE,
+    });
     const { connection } = await testClient();
     try {
       await worker.waitFor(new RegExp(`polling task queue ${taskQueue}`), 90_000);
