@@ -3,8 +3,11 @@
  * (real dev server + emulator + real SDK). What a test logs is shown only when it fails (quiet-environment.ts).
  */
 const transform = { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] };
-// One `@temporalio/proto` per jest worker, not per test file (test/helpers/quiet-environment.ts).
-const moduleNameMapper = { '^@temporalio/proto$': '<rootDir>/test/helpers/shared-proto.js' };
+// Modules loaded once per jest worker, not once per test file (test/helpers/quiet-environment.ts says which and why).
+const moduleNameMapper = {
+  '^@temporalio/proto$': '<rootDir>/test/helpers/shared-modules/temporalio-proto.js',
+  '^zod$': '<rootDir>/test/helpers/shared-modules/zod.js',
+};
 module.exports = {
   // Integration tests also wait on servers and child processes, so on 2 cores more workers than cores (each
   // with its own dev server, see test/helpers/global-setup.ts) keep the CPU busy. Cold clean clones, `CI=true

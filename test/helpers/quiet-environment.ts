@@ -11,13 +11,25 @@ import NodeEnvironment from 'jest-environment-node';
 const MAX_LINES = 2000;
 
 /**
- * `@temporalio/proto`, loaded once per jest worker (this module lives outside the test files' sandboxes) and
- * shared by every test file it runs, rather than once per file: 0.3–0.5 CPU-s a file, and the 50-odd files
- * that talk to Temporal load it. It is generated protobuf reflection (protobufjs): no I/O, no timers, no
- * state that a test changes. Its messages are objects of the worker's realm, which only matters to a test that
- * checks them with `instanceof Object` or `toStrictEqual` against a literal (none does).
+ * Modules loaded once per jest worker (this module lives outside the test files' sandboxes) and shared by every
+ * test file it runs, rather than loaded again for each file (jest.config.js maps them to test/helpers/shared-modules/).
+ * Each is a pure library, no I/O, no timers, no configuration the suite sets, so a file cannot see another's
+ * use of it; each is among the largest per-file costs in a profile of the suite's jest workers (2026-12-01):
+ * - `@temporalio/proto`: generated protobuf reflection (protobufjs), 0.3–0.5 CPU-s a file, in the 50-odd files
+ *   that talk to Temporal;
+ * - `zod`: 0.1 CPU-s a file, in the 80-odd that load our validation or the emulator.
+ *
+ * What they create belongs to the worker's realm: `instanceof Error`, `Object` or `Date` in a test file is false
+ * for it (the classes they export, e.g. `z.ZodError`, are shared and so still match). None of our code or
+ * tests asks that of their objects; zod's own checks of a test's values are by `typeof` and `Array.isArray`
+ * for the schemas we write (no `z.date()`, `z.map()`, `z.instanceof()`).
  */
-const sharedProto = (): unknown => require('@temporalio/proto'); // eslint-disable-line @typescript-eslint/no-require-imports
+const SHARED_MODULES = new Set(['@temporalio/proto', 'zod']);
+
+function sharedModule(name: string): unknown {
+  if (!SHARED_MODULES.has(name)) throw new Error(`${name} is not a module the test environment shares`);
+  return require(name); // eslint-disable-line @typescript-eslint/no-require-imports
+}
 
 export default class QuietEnvironment extends NodeEnvironment {
   private readonly lines: string[] = [];
@@ -26,8 +38,8 @@ export default class QuietEnvironment extends NodeEnvironment {
     super(config, context);
     // `globalThis.__cvmCaptureLog` is what quiet-runtime.ts gives the Temporal runtime's logger.
     this.global.__cvmCaptureLog = (line: string) => this.capture('', line);
-    // What `@temporalio/proto` resolves to in a test file (jest.config.js moduleNameMapper: shared-proto.js).
-    Object.defineProperty(this.global, '__cvmSharedProto', { get: sharedProto });
+    // What a shared module resolves to in a test file (test/helpers/shared-modules/).
+    this.global.__cvmSharedModule = sharedModule;
   }
 
   /**

@@ -1,7 +1,7 @@
 /**
  * The suite's test environment (test/helpers/quiet-environment.ts) holds back what a test logs and prints it
  * only for a failing test. Checked on a real jest run of a two-test fixture: one passes and one fails, both log.
- * It also shares one @temporalio/proto per jest worker among its test files.
+ * It also shares a few modules among the test files of a jest worker (loaded once, not once a file).
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -47,13 +47,29 @@ it("prints a failing test's logs and none of a passing test's", async () => {
   }
 }, 60_000);
 
+const shared = (name: string): unknown =>
+  (globalThis as { __cvmSharedModule?: (name: string) => unknown }).__cvmSharedModule?.(name);
+
 it('gives every test file the one @temporalio/proto its jest worker loaded, and it encodes and decodes', () => {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const proto: typeof import('@temporalio/proto') = require('@temporalio/proto');
-  expect(proto).toBe((globalThis as { __cvmSharedProto?: unknown }).__cvmSharedProto);
+  expect(proto).toBe(shared('@temporalio/proto'));
   const { Payload } = proto.temporal.api.common.v1;
   const bytes = Payload.encode({ metadata: { encoding: Buffer.from('json/plain') }, data: Buffer.from('42') }).finish();
   const decoded = Payload.decode(bytes);
   expect(Buffer.from(decoded.data!).toString()).toBe('42');
   expect(Buffer.from(decoded.metadata!.encoding).toString()).toBe('json/plain');
+});
+
+it("gives every test file the one zod its jest worker loaded, and a refusal is still the file's z.ZodError", () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { z }: typeof import('zod') = require('zod');
+  expect(z).toBe((shared('zod') as typeof import('zod')).z);
+  const parsed = z.object({ region: z.string() }).safeParse({ region: 1 });
+  expect(parsed.error).toBeInstanceOf(z.ZodError);
+  expect(parsed.error!.issues.map((i) => i.path)).toEqual([['region']]);
+});
+
+it('shares no module it was not told to', () => {
+  expect(() => shared('yaml')).toThrow('yaml is not a module the test environment shares');
 });

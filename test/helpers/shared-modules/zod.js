@@ -1,0 +1,2 @@
+// `zod` in a test file: the jest worker's one copy (test/helpers/quiet-environment.ts).
+module.exports = globalThis.__cvmSharedModule('zod');
