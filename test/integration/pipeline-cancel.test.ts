@@ -3,6 +3,7 @@
  * the undo steps run in a non-cancellable scope, and the cloud ends as it was.
  */
 import { CancelledFailure, WorkflowFailedError } from '@temporalio/client';
+import type { temporal } from '@temporalio/proto';
 import type { Durations } from '../../src/emulator';
 import type { FixtureInstance } from '../../src/emulator/cvm/fixtures';
 import { FAST_DURATIONS, waitFor } from '../helpers/emulator';
@@ -38,20 +39,22 @@ const pre2018 = (): FixtureInstance => onlineInstanceWithDataDisk({ createdTime:
 const UNTIL_ADVANCED = 30_000;
 const ACKNOWLEDGED_WITHIN_MS = 20_000;
 
+/** The ActivityTaskCanceled of `activity`'s run, if the history has one. */
+function cancelledEvent(events: temporal.api.history.v1.IHistoryEvent[], activity: string) {
+  const scheduled = events.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === activity);
+  // Until the activity is in the history, `undefined === undefined` would match any event.
+  if (!scheduled) return undefined;
+  return events.find(
+    (e) => e.activityTaskCanceledEventAttributes?.scheduledEventId?.toString() === scheduled.eventId?.toString(),
+  );
+}
+
 /** Once the wait has acknowledged the cancel, the cloud finishes its operation, so the undo steps can run. */
 async function whenCancelled(handle: PipelineHandle, activity: string): Promise<void> {
-  await waitFor(
-    async () => {
-      const events = (await handle.fetchHistory()).events ?? [];
-      const scheduled = events.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === activity);
-      // Until the activity is in the history, `undefined === undefined` would match any event.
-      if (!scheduled) return false;
-      return events.some(
-        (e) => e.activityTaskCanceledEventAttributes?.scheduledEventId?.toString() === scheduled.eventId?.toString(),
-      );
-    },
-    { what: `${activity} to acknowledge the cancel`, timeoutMs: ACKNOWLEDGED_WITHIN_MS },
-  );
+  await waitFor(async () => cancelledEvent((await handle.fetchHistory()).events ?? [], activity) !== undefined, {
+    what: `${activity} to acknowledge the cancel`,
+    timeoutMs: ACKNOWLEDGED_WITHIN_MS,
+  });
   await bench.emu.admin.advanceClock(UNTIL_ADVANCED);
 }
 
@@ -100,10 +103,7 @@ async function cancelDuring(
   const events = (await handle.fetchHistory()).events!;
   if (waitActivity) {
     // The wait itself was cancelled (it heartbeats), rather than left to run to its end.
-    const scheduled = events.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === waitActivity);
-    const cancelled = events.find(
-      (e) => e.activityTaskCanceledEventAttributes?.scheduledEventId?.toString() === scheduled?.eventId?.toString(),
-    );
+    const cancelled = cancelledEvent(events, waitActivity);
     expect(cancelled).toBeDefined();
   }
   expect((await handle.query<{ stage: string }>('progress')).stage).toBe('cancelled');
