@@ -79,6 +79,26 @@ export async function testClient(): Promise<{ client: Client; connection: Connec
   return { client: new Client({ connection }), connection };
 }
 
+/**
+ * How many workflow pollers the server lists for `taskQueue`, asked until it lists one or `timeoutMs` passes. A
+ * worker says it is polling before its first poll reaches the server, and with several partitions (`npm start`'s
+ * server has the default four) DescribeTaskQueue lists only the root partition's pollers, so one answer of
+ * none proves nothing.
+ */
+export async function workflowPollers(connection: Connection, taskQueue: string, timeoutMs = 10_000): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await connection.workflowService.describeTaskQueue({
+      namespace: 'default',
+      taskQueue: { name: taskQueue },
+      taskQueueType: 1, // workflow task queue
+    });
+    const pollers = res.pollers?.length ?? 0;
+    if (pollers > 0 || Date.now() > deadline) return pollers;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
 export async function testNativeConnection(): Promise<NativeConnection> {
   return NativeConnection.connect({ address: testAddress() });
 }

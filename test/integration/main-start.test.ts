@@ -9,6 +9,7 @@ import { Connection } from '@temporalio/client';
 import { freePorts } from '../../src/devserver/ports';
 import { execFileSync } from 'node:child_process';
 import { spawnNpm, type Spawned } from '../helpers/processes';
+import { workflowPollers } from '../helpers/temporal';
 
 const portOpen = (port: number) =>
   new Promise<boolean>((resolve) => {
@@ -95,12 +96,7 @@ describe('npm start', () => {
 
       const connection = await Connection.connect({ address: `127.0.0.1:${ports.temporal}` });
       try {
-        const tq = await connection.workflowService.describeTaskQueue({
-          namespace: 'default',
-          taskQueue: { name: 'cvm-image' },
-          taskQueueType: 1,
-        });
-        expect(tq.pollers?.length ?? 0).toBeGreaterThan(0);
+        expect(await workflowPollers(connection, 'cvm-image')).toBeGreaterThan(0);
       } finally {
         await connection.close();
       }

@@ -1,4 +1,4 @@
-import { testClient, testAddress, uniqueTaskQueue } from '../helpers/temporal';
+import { testClient, testAddress, uniqueTaskQueue, workflowPollers } from '../helpers/temporal';
 import { spawnTs } from '../helpers/processes';
 
 describe('npm run worker (src/worker.ts as a process)', () => {
@@ -19,17 +19,7 @@ describe('npm run worker (src/worker.ts as a process)', () => {
     const { connection } = await testClient();
     try {
       await worker.waitFor(new RegExp(`polling task queue ${taskQueue}`), 90_000);
-      let pollers = 0;
-      for (let i = 0; i < 50 && pollers === 0; i++) {
-        const res = await connection.workflowService.describeTaskQueue({
-          namespace: 'default',
-          taskQueue: { name: taskQueue },
-          taskQueueType: 1, // workflow task queue
-        });
-        pollers = res.pollers?.length ?? 0;
-        if (!pollers) await new Promise((r) => setTimeout(r, 200));
-      }
-      expect(pollers).toBeGreaterThan(0);
+      expect(await workflowPollers(connection, taskQueue)).toBeGreaterThan(0);
       worker.child.kill('SIGTERM');
       expect(await worker.exited).toBe(0);
     } finally {
